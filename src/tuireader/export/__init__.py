@@ -1,0 +1,1 @@
+"""Exports: the full-library JSON backup and Markdown files.  No ``textual`` here."""

@@ -1,0 +1,342 @@
+"""Writes to the library: saving imported articles, states, tags and notes.
+
+Every public method is one transaction.  Saving an article that is already in
+the library (same canonical URL, or the same title and site when there is no
+URL) updates it in place: its comments are merged by key and its notes are
+never dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from tuireader.importers.model import ParsedArticle, ParsedComment, ParsedNote
+from tuireader.store.db import Database, StoreError
+from tuireader.store.migrate import MigrationResult, migrate
+from tuireader.store.models import Article, ArticleTag, Comment, Note, Source, Tag
+from tuireader.store.types import as_utc, utcnow
+from tuireader.text import collapse_ws, safe_line, safe_text, word_count
+
+__all__ = ["Library", "dedup_key_for", "MAX_COMMENT_DEPTH"]
+
+MAX_COMMENT_DEPTH = 500
+"""Deeper replies are attached at this depth (a thread cannot nest without end)."""
+
+
+def normalise_url(url: str) -> str:
+    """A URL without its fragment, with a lower-case scheme and host."""
+    parts = urlsplit(url.strip())
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, ""))
+
+
+def dedup_key_for(parsed: ParsedArticle) -> str:
+    """The identity of an article: its canonical URL, else its title and site."""
+    url = parsed.canonical_url or parsed.url
+    if url:
+        return "url:" + normalise_url(url)
+    basis = f"{collapse_ws(parsed.title).casefold()}\n{collapse_ws(parsed.site or '').casefold()}"
+    return "doc:" + hashlib.sha256(basis.encode()).hexdigest()[:32]
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+
+
+class Library:
+    """The library: a :class:`Database` at the current schema, and its write operations."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.migration: MigrationResult | None = None
+
+    @classmethod
+    def open(cls, url: str) -> Library:
+        """Open (creating or upgrading) the library at *url*."""
+        lib = cls(Database(url))
+        lib.migration = migrate(lib.db)
+        return lib
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.db.dispose()
+
+    def is_empty(self) -> bool:
+        """True when the library holds no article."""
+        with self.db.session() as s:
+            return s.execute(select(Article.id).limit(1)).first() is None
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def save_article(self, parsed: ParsedArticle) -> tuple[int, bool]:
+        """Insert or update *parsed*; return ``(article_id, created)``."""
+        with self.db.transaction() as s:
+            return self._save(s, parsed)
+
+    def save_many(self, articles: Iterable[ParsedArticle]) -> list[tuple[int, bool]]:
+        """Save several articles in one transaction."""
+        with self.db.transaction() as s:
+            return [self._save(s, parsed) for parsed in articles]
+
+    def _source_for(self, s: Session, parsed: ParsedArticle) -> Source | None:
+        name = safe_line(parsed.source_name or parsed.site)
+        if not name:
+            return None
+        source = s.execute(select(Source).where(Source.name == name)).scalars().first()
+        if source is None:
+            source = Source(name=name, kind="site", url=parsed.site_url)
+            s.add(source)
+            s.flush()
+        return source
+
+    def _save(self, s: Session, parsed: ParsedArticle) -> tuple[int, bool]:
+        key = dedup_key_for(parsed)
+        article = s.execute(select(Article).where(Article.dedup_key == key)).scalars().first()
+        created = article is None
+        now = utcnow()
+        if article is None:
+            article = Article(dedup_key=key, added=as_utc(parsed.added) or now)
+            s.add(article)
+        source = self._source_for(s, parsed)
+        text = safe_text(parsed.text or parsed.body_markdown)
+        article.source_id = source.id if source else article.source_id
+        article.site = source.name if source else (article.site or "")
+        article.url = parsed.url or article.url
+        article.canonical_url = parsed.canonical_url or article.canonical_url
+        article.title = safe_line(parsed.title) or article.title or "(untitled)"
+        article.author = safe_line(parsed.author) or article.author
+        article.published = as_utc(parsed.published) or article.published
+        article.sort_date = article.published or article.added
+        article.updated = now
+        if not parsed.pending or created:
+            article.body_markdown = safe_text(parsed.body_markdown)
+            article.text = text
+            article.word_count = word_count(text)
+            article.content_hash = _hash(text)
+            article.raw = parsed.raw if parsed.raw is not None else article.raw
+            article.raw_format = parsed.raw_format or article.raw_format
+        article.language = parsed.language or article.language
+        article.pending = parsed.pending and (created or article.pending)
+        for attr in ("read", "starred", "archived"):
+            value = getattr(parsed, attr)
+            if value is not None:
+                setattr(article, attr, bool(value))
+        s.flush()
+        assert article.id is not None
+        self._merge_comments(s, article.id, parsed.comments)
+        if parsed.tags:
+            self._add_tags(s, article.id, parsed.tags)
+        for note in parsed.notes:
+            self._import_note(s, article.id, note)
+        self._refresh_counts(s, article.id)
+        return article.id, created
+
+    def _merge_comments(self, s: Session, article_id: int, comments: list[ParsedComment]) -> None:
+        if not comments:
+            return
+        existing = {
+            c.key: c
+            for c in s.execute(select(Comment).where(Comment.article_id == article_id)).scalars()
+        }
+        ids: dict[str, int] = {}
+        depth: dict[str, int] = {}
+        for position, parsed in enumerate(comments):
+            key = safe_line(parsed.key) or f"c{position + 1}"
+            parent_key = parsed.parent_key
+            # A parent must come earlier in the thread: this rules out cycles and
+            # makes an orphan a top-level comment.
+            parent_id = ids.get(parent_key) if parent_key is not None else None
+            level = min(depth[parent_key] + 1, MAX_COMMENT_DEPTH) if parent_id else 0
+            row = existing.get(key)
+            if row is None:
+                row = Comment(article_id=article_id, key=key)
+                s.add(row)
+            row.parent_id = parent_id
+            row.author = safe_line(parsed.author) or "anonymous"
+            row.posted = as_utc(parsed.posted)
+            row.text = safe_text(parsed.text).strip()
+            row.position = position
+            row.depth = level
+            row.flat = parsed.flat
+            s.flush()
+            assert row.id is not None
+            ids[key] = row.id
+            depth[key] = level
+
+    def _refresh_counts(self, s: Session, article_id: int) -> None:
+        comments = select(func.count()).where(Comment.article_id == article_id).scalar_subquery()
+        notes = select(func.count()).where(Note.article_id == article_id).scalar_subquery()
+        s.execute(
+            update(Article)
+            .where(Article.id == article_id)
+            .values(comment_count=comments, note_count=notes)
+        )
+
+    # -- states ------------------------------------------------------------------------------
+
+    def set_flag(self, article_id: int, flag: str, value: bool) -> None:
+        """Set ``read``, ``starred`` or ``archived`` on an article."""
+        if flag not in ("read", "starred", "archived"):
+            raise ValueError(f"unknown flag {flag!r}")
+        with self.db.transaction() as s:
+            result = s.execute(
+                update(Article).where(Article.id == article_id).values({flag: bool(value)})
+            )
+            if result.rowcount == 0:
+                raise StoreError(f"no article with id {article_id}")
+
+    def set_reading_position(self, article_id: int, position: int) -> None:
+        """Remember where the reader left an article."""
+        with self.db.transaction() as s:
+            s.execute(
+                update(Article)
+                .where(Article.id == article_id)
+                .values(reading_position=max(0, int(position)))
+            )
+
+    def mark_opened(self, article_id: int, *, mark_read: bool = True) -> datetime | None:
+        """Record that the article was opened now; return the previous opening time."""
+        with self.db.transaction() as s:
+            article = s.get(Article, article_id)
+            if article is None:
+                raise StoreError(f"no article with id {article_id}")
+            before = article.last_opened
+            article.last_opened = utcnow()
+            if mark_read:
+                article.read = True
+            return before
+
+    # -- tags ----------------------------------------------------------------------------------
+
+    def _add_tags(self, s: Session, article_id: int, names: Iterable[str]) -> None:
+        for raw in names:
+            name = safe_line(raw)[:100]
+            if not name:
+                continue
+            tag = s.execute(select(Tag).where(Tag.name == name)).scalars().first()
+            if tag is None:
+                tag = Tag(name=name)
+                s.add(tag)
+                s.flush()
+            if s.get(ArticleTag, (article_id, tag.id)) is None:
+                s.add(ArticleTag(article_id=article_id, tag_id=tag.id))  # type: ignore[arg-type]
+        s.flush()
+
+    def set_tags(self, article_id: int, names: Iterable[str]) -> None:
+        """Replace an article's tags with *names*."""
+        with self.db.transaction() as s:
+            if s.get(Article, article_id) is None:
+                raise StoreError(f"no article with id {article_id}")
+            s.execute(ArticleTag.__table__.delete().where(ArticleTag.article_id == article_id))  # type: ignore[attr-defined]
+            self._add_tags(s, article_id, names)
+
+    def add_tags(self, article_id: int, names: Iterable[str]) -> None:
+        """Add *names* to an article's tags."""
+        with self.db.transaction() as s:
+            if s.get(Article, article_id) is None:
+                raise StoreError(f"no article with id {article_id}")
+            self._add_tags(s, article_id, names)
+
+    # -- notes ---------------------------------------------------------------------------------
+
+    def _import_note(self, s: Session, article_id: int, note: ParsedNote) -> None:
+        text = safe_text(note.text).strip()
+        quote = safe_text(note.quote).strip() or None
+        if not text and not quote:
+            return
+        same_quote = Note.quote.is_(None) if quote is None else Note.quote == quote  # type: ignore[union-attr]
+        same = select(Note.id).where(Note.article_id == article_id, Note.text == text, same_quote)
+        if s.execute(same).first() is not None:
+            return
+        comment_id = None
+        if note.comment_key:
+            comment_id = s.execute(
+                select(Comment.id).where(
+                    Comment.article_id == article_id, Comment.key == note.comment_key
+                )
+            ).scalar()
+        created = as_utc(note.created) or utcnow()
+        s.add(
+            Note(
+                article_id=article_id,
+                comment_id=comment_id,
+                text=text,
+                quote=quote,
+                prefix=safe_text(note.prefix) or None,
+                suffix=safe_text(note.suffix) or None,
+                start=note.start,
+                end=note.end,
+                created=created,
+                updated=created,
+            )
+        )
+        s.flush()
+
+    def add_note(
+        self,
+        article_id: int,
+        text: str,
+        *,
+        comment_id: int | None = None,
+        quote: str | None = None,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> int:
+        """Add a note and commit it before returning its id."""
+        with self.db.transaction() as s:
+            if s.get(Article, article_id) is None:
+                raise StoreError(f"no article with id {article_id}")
+            if comment_id is not None:
+                comment = s.get(Comment, comment_id)
+                if comment is None or comment.article_id != article_id:
+                    raise StoreError(f"no comment {comment_id} on article {article_id}")
+            note = Note(
+                article_id=article_id,
+                comment_id=comment_id,
+                text=safe_text(text),
+                quote=safe_text(quote) if quote is not None else None,
+                prefix=safe_text(prefix) if prefix is not None else None,
+                suffix=safe_text(suffix) if suffix is not None else None,
+                start=start,
+                end=end,
+            )
+            s.add(note)
+            s.flush()
+            self._refresh_counts(s, article_id)
+            assert note.id is not None
+            return note.id
+
+    def update_note(self, note_id: int, text: str) -> None:
+        """Change a note's text."""
+        with self.db.transaction() as s:
+            note = s.get(Note, note_id)
+            if note is None:
+                raise StoreError(f"no note with id {note_id}")
+            note.text = safe_text(text)
+            note.updated = utcnow()
+
+    def delete_note(self, note_id: int) -> None:
+        """Delete a note."""
+        with self.db.transaction() as s:
+            note = s.get(Note, note_id)
+            if note is None:
+                raise StoreError(f"no note with id {note_id}")
+            article_id = note.article_id
+            s.delete(note)
+            s.flush()
+            self._refresh_counts(s, article_id)
+
+    def delete_article(self, article_id: int) -> None:
+        """Delete an article with its comments and notes."""
+        with self.db.transaction() as s:
+            article = s.get(Article, article_id)
+            if article is None:
+                raise StoreError(f"no article with id {article_id}")
+            s.delete(article)

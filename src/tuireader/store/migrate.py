@@ -1,0 +1,105 @@
+"""Open a library at the current schema: create it, upgrade it, or refuse it.
+
+An older library is copied to a backup file beside it before the upgrade, and
+the upgrade runs in one transaction.  A library made by a newer tuireader is
+refused with a clear message, never touched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
+
+from tuireader.store.db import Database, StoreError, describe_db_error
+
+__all__ = ["MigrationResult", "migrate", "alembic_config", "head_revision", "backup_sqlite"]
+
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(db: Database) -> Config:
+    """An Alembic config that points at the packaged migrations."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest schema revision this version of tuireader knows."""
+    script = ScriptDirectory(str(_MIGRATIONS))
+    heads = script.get_heads()
+    return heads[0]
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationResult:
+    """What :func:`migrate` did."""
+
+    before: str | None
+    after: str
+    backup: Path | None = None
+    created: bool = False
+
+
+def backup_sqlite(src: Path, dest: Path) -> Path:
+    """Copy a live SQLite library to *dest* with SQLite's online backup."""
+    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(dest)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    return dest
+
+
+def migrate(db: Database, *, target: str = "head") -> MigrationResult:
+    """Bring *db* to the *target* schema (default: the newest).
+
+    Raises :class:`StoreError` for a newer, foreign or unreadable database.
+    """
+    db.check_location()
+    script = ScriptDirectory(str(_MIGRATIONS))
+    head = head_revision() if target == "head" else target
+    try:
+        with db.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            tables = set(inspect(conn).get_table_names())
+    except SQLAlchemyError as exc:
+        raise StoreError(describe_db_error(exc, db)) from exc
+    if current == head:
+        return MigrationResult(before=current, after=head)
+    if current is None and tables - {"alembic_version"}:
+        raise StoreError(
+            f"{db.display_url} holds tables but is not a tuireader library; refusing to change it"
+        )
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current is not None and current not in known:
+        raise StoreError(
+            f"{db.display_url} was made by a newer tuireader (schema {current}); "
+            "upgrade tuireader to open it"
+        )
+    backup = None
+    if current is not None and db.path is not None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        backup = backup_sqlite(db.path, db.path.with_name(f"{db.path.name}.{current}-{stamp}.bak"))
+    cfg = alembic_config(db)
+    try:
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, head)
+    except SQLAlchemyError as exc:
+        raise StoreError(describe_db_error(exc, db)) from exc
+    return MigrationResult(before=current, after=head, backup=backup, created=current is None)

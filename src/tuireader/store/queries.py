@@ -1,0 +1,341 @@
+"""Reads: the article list (keyset paging), counts, one article with its thread.
+
+Every function returns the frozen dataclasses of :mod:`tuireader.store.views`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import Select, and_, case, func, or_, select, tuple_
+
+from tuireader.store.db import Database, StoreError
+from tuireader.store.models import Article, ArticleTag, Comment, Note, Tag
+from tuireader.store.views import (
+    ArticleSummary,
+    ArticleView,
+    CommentNode,
+    LibraryCounts,
+    NoteView,
+)
+
+__all__ = [
+    "ListQuery",
+    "Cursor",
+    "list_page",
+    "list_at_offset",
+    "count_articles",
+    "library_counts",
+    "get_article",
+    "get_summaries",
+    "all_notes",
+    "list_tags",
+    "list_sites",
+]
+
+Sort = Literal["date", "title", "site"]
+View = Literal["all", "unread", "starred", "archived", "inbox"]
+Cursor = tuple[Any, int]
+"""A keyset cursor: the sort value of the last row seen and its id."""
+
+_SUMMARY_COLUMNS = (
+    Article.id,
+    Article.title,
+    Article.site,
+    Article.sort_date,
+    Article.comment_count,
+    Article.note_count,
+    Article.read,
+    Article.starred,
+    Article.archived,
+    Article.pending,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """Which articles the list shows and in what order.
+
+    ``view`` ``"all"`` is every article; ``"inbox"`` is every article not archived.
+    Dates sort newest first; title and site sort A–Z.
+    """
+
+    sort: Sort = "date"
+    view: View = "all"
+    tag: str | None = None
+    site: str | None = None
+
+    def sort_column(self) -> Any:
+        """The column the list is ordered by."""
+        return {"date": Article.sort_date, "title": Article.title, "site": Article.site}[self.sort]
+
+    @property
+    def descending(self) -> bool:
+        """True when the order is newest first."""
+        return self.sort == "date"
+
+
+def _filtered(query: ListQuery, stmt: Select[Any]) -> Select[Any]:
+    if query.view == "unread":
+        stmt = stmt.where(Article.read.is_(False))  # type: ignore[attr-defined]
+    elif query.view == "starred":
+        stmt = stmt.where(Article.starred.is_(True))  # type: ignore[attr-defined]
+    elif query.view == "archived":
+        stmt = stmt.where(Article.archived.is_(True))  # type: ignore[attr-defined]
+    elif query.view == "inbox":
+        stmt = stmt.where(Article.archived.is_(False))  # type: ignore[attr-defined]
+    if query.site:
+        stmt = stmt.where(Article.site == query.site)
+    if query.tag:
+        tagged = (
+            select(ArticleTag.article_id)
+            .join(Tag, Tag.id == ArticleTag.tag_id)
+            .where(Tag.name == query.tag)
+        )
+        stmt = stmt.where(Article.id.in_(tagged))  # type: ignore[union-attr]
+    return stmt
+
+
+def _ordered(query: ListQuery, stmt: Select[Any], *, reverse: bool = False) -> Select[Any]:
+    col = query.sort_column()
+    desc = query.descending != reverse
+    if desc:
+        return stmt.order_by(col.desc(), Article.id.desc())  # type: ignore[union-attr]
+    return stmt.order_by(col.asc(), Article.id.asc())  # type: ignore[union-attr]
+
+
+def _summary(row: Any) -> ArticleSummary:
+    return ArticleSummary(
+        id=row.id,
+        title=row.title,
+        site=row.site,
+        sort_date=row.sort_date,
+        comment_count=row.comment_count,
+        note_count=row.note_count,
+        read=bool(row.read),
+        starred=bool(row.starred),
+        archived=bool(row.archived),
+        pending=bool(row.pending),
+    )
+
+
+def cursor_of(query: ListQuery, summary: ArticleSummary) -> Cursor:
+    """The keyset cursor just after *summary* in *query*'s order."""
+    value = {"date": summary.sort_date, "title": summary.title, "site": summary.site}[query.sort]
+    return (value, summary.id)
+
+
+def list_page(
+    db: Database,
+    query: ListQuery,
+    *,
+    after: Cursor | None = None,
+    limit: int = 100,
+    backwards: bool = False,
+) -> list[ArticleSummary]:
+    """One page of the list after the keyset *after* (or before it, with *backwards*).
+
+    Rows always come back in the list's display order.
+    """
+    stmt = _filtered(query, select(*_SUMMARY_COLUMNS))
+    if after is not None:
+        key = tuple_(query.sort_column(), Article.id)
+        forward_is_less = query.descending != backwards
+        stmt = stmt.where(key < tuple_(*after) if forward_is_less else key > tuple_(*after))
+    stmt = _ordered(query, stmt, reverse=backwards).limit(limit)
+    with db.session() as s:
+        rows = [_summary(row) for row in s.execute(stmt)]
+    return rows[::-1] if backwards else rows
+
+
+def list_at_offset(
+    db: Database, query: ListQuery, offset: int, limit: int = 100
+) -> list[ArticleSummary]:
+    """A page starting at row *offset* (for jumps; paging on from it uses keysets)."""
+    stmt = _ordered(query, _filtered(query, select(*_SUMMARY_COLUMNS)))
+    with db.session() as s:
+        return [_summary(row) for row in s.execute(stmt.offset(max(0, offset)).limit(limit))]
+
+
+def count_articles(db: Database, query: ListQuery) -> int:
+    """How many articles *query* shows."""
+    stmt = _filtered(query, select(func.count()).select_from(Article))
+    with db.session() as s:
+        return int(s.execute(stmt).scalar_one())
+
+
+def get_summaries(db: Database, ids: list[int]) -> list[ArticleSummary]:
+    """The list rows of *ids* (in the order given; unknown ids are left out)."""
+    if not ids:
+        return []
+    with db.session() as s:
+        rows = {
+            row.id: _summary(row)
+            for row in s.execute(select(*_SUMMARY_COLUMNS).where(Article.id.in_(ids)))  # type: ignore[union-attr]
+        }
+    return [rows[i] for i in ids if i in rows]
+
+
+def library_counts(db: Database) -> LibraryCounts:
+    """Totals for the header."""
+
+    def flag_sum(cond: Any) -> Any:
+        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+    stmt = select(
+        func.count(),
+        flag_sum(Article.read.is_(False)),  # type: ignore[attr-defined]
+        flag_sum(Article.starred.is_(True)),  # type: ignore[attr-defined]
+        flag_sum(Article.archived.is_(True)),  # type: ignore[attr-defined]
+    ).select_from(Article)
+    with db.session() as s:
+        total, unread, starred, archived = s.execute(stmt).one()
+        notes = s.execute(select(func.count()).select_from(Note)).scalar_one()
+    return LibraryCounts(int(total), int(unread), int(starred), int(archived), int(notes))
+
+
+def _comment_node(c: Comment) -> CommentNode:
+    assert c.id is not None
+    return CommentNode(
+        id=c.id,
+        parent_id=c.parent_id,
+        key=c.key,
+        author=c.author,
+        posted=c.posted,
+        text=c.text,
+        depth=c.depth,
+        position=c.position,
+        added=c.added,
+        flat=c.flat,
+    )
+
+
+def _note_view(n: Note, *, comment_author: str | None = None, title: str = "") -> NoteView:
+    assert n.id is not None
+    return NoteView(
+        id=n.id,
+        article_id=n.article_id,
+        text=n.text,
+        created=n.created,
+        updated=n.updated,
+        comment_id=n.comment_id,
+        comment_author=comment_author,
+        quote=n.quote,
+        prefix=n.prefix,
+        suffix=n.suffix,
+        start=n.start,
+        end=n.end,
+        orphaned=n.orphaned,
+        article_title=title,
+    )
+
+
+def get_article(db: Database, article_id: int) -> ArticleView:
+    """One article with its tags, its comment thread (in order) and its notes."""
+    with db.session() as s:
+        a = s.get(Article, article_id)
+        if a is None:
+            raise StoreError(f"no article with id {article_id}")
+        tags = tuple(
+            s.execute(
+                select(Tag.name)
+                .join(ArticleTag, ArticleTag.tag_id == Tag.id)
+                .where(ArticleTag.article_id == article_id)
+                .order_by(Tag.name)
+            ).scalars()
+        )
+        comments = [
+            _comment_node(c)
+            for c in s.execute(
+                select(Comment).where(Comment.article_id == article_id).order_by(Comment.position)
+            ).scalars()
+        ]
+        authors = {c.id: c.author for c in comments}
+        notes = tuple(
+            _note_view(n, comment_author=authors.get(n.comment_id or -1), title=a.title)
+            for n in s.execute(
+                select(Note).where(Note.article_id == article_id).order_by(Note.created, Note.id)
+            ).scalars()
+        )
+        assert a.id is not None
+        return ArticleView(
+            id=a.id,
+            title=a.title,
+            url=a.url,
+            canonical_url=a.canonical_url,
+            author=a.author,
+            published=a.published,
+            added=a.added,
+            site=a.site,
+            language=a.language,
+            body_markdown=a.body_markdown,
+            text=a.text,
+            word_count=a.word_count,
+            read=a.read,
+            starred=a.starred,
+            archived=a.archived,
+            reading_position=a.reading_position,
+            last_opened=a.last_opened,
+            tags=tags,
+            comments=tuple(comments),
+            notes=notes,
+            pending=a.pending,
+            fetch_error=a.fetch_error,
+            raw_format=a.raw_format,
+        )
+
+
+def get_raw(db: Database, article_id: int) -> tuple[bytes | None, str | None]:
+    """The raw input an article was made from, and its format."""
+    with db.session() as s:
+        row = s.execute(
+            select(Article.raw, Article.raw_format).where(Article.id == article_id)
+        ).first()
+    if row is None:
+        raise StoreError(f"no article with id {article_id}")
+    return row[0], row[1]
+
+
+def all_notes(db: Database, *, text: str | None = None, limit: int = 1000) -> list[NoteView]:
+    """Every note in the library, newest first; *text* filters by substring."""
+    stmt = (
+        select(Note, Article.title, Comment.author)
+        .join(Article, Article.id == Note.article_id)
+        .outerjoin(Comment, Comment.id == Note.comment_id)
+        .order_by(Note.created.desc(), Note.id.desc())  # type: ignore[attr-defined]
+        .limit(limit)
+    )
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            or_(
+                Note.text.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
+                and_(Note.quote.is_not(None), Note.quote.ilike(pattern, escape="\\")),  # type: ignore[union-attr]
+                Article.title.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
+            )
+        )
+    with db.session() as s:
+        return [
+            _note_view(n, comment_author=author, title=title)
+            for n, title, author in s.execute(stmt)
+        ]
+
+
+def list_tags(db: Database) -> list[tuple[str, int]]:
+    """Every tag with the number of its articles."""
+    stmt = (
+        select(Tag.name, func.count(ArticleTag.article_id))
+        .outerjoin(ArticleTag, ArticleTag.tag_id == Tag.id)
+        .group_by(Tag.name)
+        .order_by(Tag.name)
+    )
+    with db.session() as s:
+        return [(name, int(n)) for name, n in s.execute(stmt)]
+
+
+def list_sites(db: Database) -> list[tuple[str, int]]:
+    """Every site with the number of its articles."""
+    stmt = select(Article.site, func.count()).group_by(Article.site).order_by(Article.site)
+    with db.session() as s:
+        return [(site, int(n)) for site, n in s.execute(stmt) if site]
