@@ -151,7 +151,8 @@ def test_notes(path: Path) -> None:
         for note in art["notes"]:
             assert set(note) == NOTE_KEYS
             assert isinstance(note["text"], str) and note["text"].strip()
-            assert note["quote"] is None or isinstance(note["quote"], str)
+            if note["quote"] is not None:
+                assert note["quote"] in art["body_markdown"], "a note quotes text not in the body"
             _parse_time(note["created"])
 
 
