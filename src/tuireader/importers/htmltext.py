@@ -1,0 +1,113 @@
+"""HTML fragments (feed entries, export bodies) to Markdown and to plain text.
+
+Markdown comes from `markdownify <https://pypi.org/project/markdownify/>`_ with
+a converter that keeps only ``http``/``https`` links and images (other links
+keep their text).  Plain text comes from lxml.  Both results pass through
+:func:`tuireader.text.safe_text`; input larger than :data:`MAX_HTML_CHARS` is
+cut, and HTML nested too deeply for the converter falls back to plain text.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+from markdownify import MarkdownConverter
+
+from tuireader.importers.common import http_url
+from tuireader.text import safe_text
+
+__all__ = ["MAX_HTML_CHARS", "html_to_markdown", "html_to_text", "looks_like_html"]
+
+MAX_HTML_CHARS = 5_000_000
+"""HTML beyond this many characters (about 5 MB) is not converted."""
+
+_BLOCKS = frozenset(
+    {
+        *("address", "article", "aside", "blockquote", "br", "dd", "details", "dialog"),
+        *("div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form"),
+        *("h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav"),
+        *("ol", "p", "pre", "section", "summary", "table", "tr", "ul"),
+    }
+)
+_DROPPED = ("script", "style", "template", "noscript", "head", "title")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_TAG_LIKE = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|/[a-zA-Z]|!--)")
+
+
+def _link_target(url: str | None) -> str | None:
+    """An http(s) URL made safe to put between Markdown ``( )``."""
+    safe = http_url(url)
+    if safe is None:
+        return None
+    return safe.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+
+
+class _SafeConverter(MarkdownConverter):
+    """markdownify, with links and images restricted to http(s)."""
+
+    def convert_a(self, el, text, parent_tags):  # noqa: D102 - markdownify hook
+        href = _link_target(el.get("href"))
+        if href is None:
+            return text
+        el["href"] = href
+        el.attrs.pop("title", None)
+        return super().convert_a(el, text, parent_tags)
+
+    def convert_img(self, el, text, parent_tags):  # noqa: D102 - markdownify hook
+        src = _link_target(el.get("src"))
+        alt = el.get("alt") or ""
+        if src is None:
+            return alt if isinstance(alt, str) else ""
+        el["src"] = src
+        el.attrs.pop("title", None)
+        return super().convert_img(el, text, parent_tags)
+
+
+_CONVERTER = _SafeConverter(heading_style="ATX", bullets="-", bs4_options="lxml")
+
+
+def looks_like_html(text: str) -> bool:
+    """True when *text* contains something that looks like an HTML tag or comment."""
+    return bool(_TAG_LIKE.search(text[:100_000]))
+
+
+def _tidy(text: str) -> str:
+    text = safe_text(text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def html_to_markdown(html: str) -> str:
+    """Convert an HTML fragment to Markdown (safe text); ``""`` for empty input."""
+    html = html[:MAX_HTML_CHARS]
+    if not html.strip():
+        return ""
+    try:
+        markdown = _CONVERTER.convert(html)
+    except RecursionError:
+        return html_to_text(html)
+    return _tidy(markdown)
+
+
+def html_to_text(html: str) -> str:
+    """Convert an HTML fragment to plain text: blocks on their own lines, spaces collapsed."""
+    html = safe_text(html[:MAX_HTML_CHARS])
+    if not html.strip():
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (lxml.etree.LxmlError, ValueError):
+        return _tidy(html)
+    for element in list(root.iter(*_DROPPED)):
+        element.drop_tree()
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in _BLOCKS:
+            element.tail = "\n" + (element.tail or "")
+            if element.tag.lower() != "br":
+                element.text = "\n" + (element.text or "")
+    text = root.text_content()
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
