@@ -72,6 +72,8 @@ class ParsedFeed:
     """feedparser's name for the format: ``rss20``, ``atom10``, ``rss10``..."""
     description: str | None = None
     language: str | None = None
+    author: str | None = None
+    """The feed's author; entries without one of their own get it (as Atom says)."""
 
 
 def parse_feed(
@@ -124,6 +126,7 @@ def _build(result: Mapping, base: str | None) -> ParsedFeed:
         format=version,
         description=_detail_line(meta, "subtitle") or None,
         language=opt_line(meta.get("language"), 35),
+        author=_author(meta),
     )
     if bozo is not None and type(bozo).__name__ not in _BENIGN_BOZO:
         feed.warnings.append(f"ill-formed feed, imported as far as it goes: {short_message(bozo)}")
@@ -133,8 +136,16 @@ def _build(result: Mapping, base: str | None) -> ParsedFeed:
             f"{MAX_ENTRIES:,} were imported"
         )
         raw_entries = raw_entries[:MAX_ENTRIES]
+    empty = 0
     for entry in raw_entries:
-        feed.entries.append(_article(entry, feed))
+        article = _article(entry, feed) if isinstance(entry, Mapping) else None
+        if article is None:
+            empty += 1
+        else:
+            feed.entries.append(article)
+    if empty:
+        noun = "entry" if empty == 1 else "entries"
+        feed.warnings.append(f"{empty:,} {noun} with no title, link or text left out")
     return feed
 
 
@@ -178,7 +189,8 @@ def _pick_content(entry: Mapping) -> Mapping | None:
     )
 
 
-def _article(entry: Mapping, feed: ParsedFeed) -> ParsedArticle:
+def _article(entry: Mapping, feed: ParsedFeed) -> ParsedArticle | None:
+    """One entry as an article; ``None`` when it has no title, link or text at all."""
     url = http_url(entry.get("link"))
     if url is None:
         for link in entry.get("links") or []:
@@ -192,7 +204,10 @@ def _article(entry: Mapping, feed: ParsedFeed) -> ParsedArticle:
     if not detail and isinstance(entry.get("summary"), str):
         detail = {"type": "text/html", "value": entry["summary"]}
     markdown, text, raw = _body(detail)
-    title = _detail_line(entry, "title") or _fallback_title(text, url)
+    title = _detail_line(entry, "title")
+    if not (title or url or markdown):
+        return None
+    title = title or _fallback_title(text, url)
     published = None
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         published = utc_from_struct(entry.get(key))
@@ -206,7 +221,7 @@ def _article(entry: Mapping, feed: ParsedFeed) -> ParsedArticle:
         body_markdown=markdown,
         text=text,
         url=url,
-        author=opt_line(entry.get("author"), 300),
+        author=_author(entry) or feed.author,
         published=published,
         site=feed.title,
         site_url=feed.site_url,
@@ -217,6 +232,16 @@ def _article(entry: Mapping, feed: ParsedFeed) -> ParsedArticle:
         pending=url is not None and summary_only and len(text) < SUMMARY_ONLY_CHARS,
         source_name=feed.title,
     )
+
+
+def _author(node: Mapping) -> str | None:
+    """The author's name (RSS ``author`` is often ``email (Name)``: the name is taken)."""
+    detail = node.get("author_detail")
+    if isinstance(detail, Mapping):
+        name = opt_line(detail.get("name"), 300)
+        if name:
+            return name
+    return opt_line(node.get("author"), 300)
 
 
 def _fallback_title(text: str, url: str | None) -> str:

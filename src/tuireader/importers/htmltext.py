@@ -10,6 +10,7 @@ cut, and HTML nested too deeply for the converter falls back to plain text.
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import lxml.etree
 import lxml.html
@@ -34,6 +35,9 @@ _BLOCKS = frozenset(
 _DROPPED = ("script", "style", "template", "noscript", "head", "title")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_NOT_TEXT = re.compile(
+    r"<(script|style|template)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.IGNORECASE | re.DOTALL
+)
 _TAG_LIKE = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|/[a-zA-Z]|!--)")
 
 
@@ -67,6 +71,8 @@ class _SafeConverter(MarkdownConverter):
 
 
 _CONVERTER = _SafeConverter(heading_style="ATX", bullets="-", bs4_options="lxml")
+# huge_tree lifts libxml2's nesting limit (256), past which it silently drops text.
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
 
 
 def looks_like_html(text: str) -> bool:
@@ -81,15 +87,24 @@ def _tidy(text: str) -> str:
 
 
 def html_to_markdown(html: str) -> str:
-    """Convert an HTML fragment to Markdown (safe text); ``""`` for empty input."""
+    """Convert an HTML fragment to Markdown (safe text); ``""`` for empty input.
+
+    When the converter loses most of the text (HTML nested too deeply for it),
+    the plain text of :func:`html_to_text` is returned instead.
+    """
     html = html[:MAX_HTML_CHARS]
     if not html.strip():
         return ""
     try:
-        markdown = _CONVERTER.convert(html)
+        markdown = _tidy(_CONVERTER.convert(html))
     except RecursionError:
-        return html_to_text(html)
-    return _tidy(markdown)
+        markdown = ""
+    if len(markdown) < 200 or markdown.count("\n") < 2:
+        # Cheap enough for short results; long ones rarely lose their text.
+        text = html_to_text(html)
+        if len(markdown) < len(text) // 2:
+            return text
+    return markdown
 
 
 def html_to_text(html: str) -> str:
@@ -98,7 +113,7 @@ def html_to_text(html: str) -> str:
     if not html.strip():
         return ""
     try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_PARSER)
     except (lxml.etree.LxmlError, ValueError):
         return _tidy(html)
     for element in list(root.iter(*_DROPPED)):
@@ -108,6 +123,16 @@ def html_to_text(html: str) -> str:
             element.tail = "\n" + (element.tail or "")
             if element.tag.lower() != "br":
                 element.text = "\n" + (element.text or "")
-    text = root.text_content()
+    text = _lines(root.text_content())
+    if len(text) * 20 < len(html):
+        # Little text for much HTML: maybe the parser gave up (nesting deeper
+        # than libxml2's 2048 levels).  A plain tag strip tells.
+        stripped = _lines(unescape(_NOT_TEXT.sub(" ", html)))
+        if len(stripped) > 2 * len(text):
+            return stripped
+    return text
+
+
+def _lines(text: str) -> str:
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()

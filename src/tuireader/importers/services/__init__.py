@@ -60,10 +60,10 @@ def _json_shape(head: bytes) -> str | None:
     keys = set(re.findall(rb'"([A-Za-z_]{2,30})"\s*:', head))
     if b"uri" in keys and keys & {b"target", b"document", b"user", b"permissions"}:
         return "hypothesis"
-    if keys & {b"slug", b"savedAt", b"readingProgress"}:
-        return "omnivore"
-    if keys & {b"is_archived", b"is_starred", b"reading_time", b"domain_name"}:
+    if keys & {b"is_archived", b"is_starred"}:
         return "wallabag"
+    if keys & {b"savedAt", b"readingProgress"}:
+        return "omnivore"
     return None
 
 
