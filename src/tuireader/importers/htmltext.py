@@ -10,7 +10,9 @@ cut, and HTML nested too deeply for the converter falls back to plain text.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from html import unescape
+from urllib.parse import urljoin
 
 import lxml.etree
 import lxml.html
@@ -38,11 +40,20 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 _NOT_TEXT = re.compile(
     r"<(script|style|template)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.IGNORECASE | re.DOTALL
 )
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _TAG_LIKE = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|/[a-zA-Z]|!--)")
 
 
-def _link_target(url: str | None) -> str | None:
-    """An http(s) URL made safe to put between Markdown ``( )``."""
+def _link_target(url: object, base: str | None) -> str | None:
+    """An http(s) URL (resolved against *base*) made safe to put between Markdown ``( )``."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if base and url and not _SCHEME.match(url):
+        try:
+            url = urljoin(base, url)
+        except ValueError:
+            return None
     safe = http_url(url)
     if safe is None:
         return None
@@ -53,7 +64,7 @@ class _SafeConverter(MarkdownConverter):
     """markdownify, with links and images restricted to http(s)."""
 
     def convert_a(self, el, text, parent_tags):  # noqa: D102 - markdownify hook
-        href = _link_target(el.get("href"))
+        href = _link_target(el.get("href"), _BASE.get())
         if href is None:
             return text
         el["href"] = href
@@ -61,7 +72,7 @@ class _SafeConverter(MarkdownConverter):
         return super().convert_a(el, text, parent_tags)
 
     def convert_img(self, el, text, parent_tags):  # noqa: D102 - markdownify hook
-        src = _link_target(el.get("src"))
+        src = _link_target(el.get("src"), _BASE.get())
         alt = el.get("alt") or ""
         if src is None:
             return alt if isinstance(alt, str) else ""
@@ -71,6 +82,8 @@ class _SafeConverter(MarkdownConverter):
 
 
 _CONVERTER = _SafeConverter(heading_style="ATX", bullets="-", bs4_options="lxml")
+_BASE: ContextVar[str | None] = ContextVar("tuireader_html_base", default=None)
+"""The URL relative links of the fragment being converted are resolved against."""
 # huge_tree lifts libxml2's nesting limit (256), past which it silently drops text.
 _PARSER = lxml.html.HTMLParser(huge_tree=True)
 
@@ -86,8 +99,11 @@ def _tidy(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
 
 
-def html_to_markdown(html: str) -> str:
+def html_to_markdown(html: str, base: str | None = None) -> str:
     """Convert an HTML fragment to Markdown (safe text); ``""`` for empty input.
+
+    Relative links and images are resolved against *base* (an http(s) URL);
+    links that are not http(s) in the end keep only their text.
 
     When the converter loses most of the text (HTML nested too deeply for it),
     the plain text of :func:`html_to_text` is returned instead.
@@ -96,7 +112,11 @@ def html_to_markdown(html: str) -> str:
     if not html.strip():
         return ""
     try:
-        markdown = _tidy(_CONVERTER.convert(html))
+        token = _BASE.set(http_url(base))
+        try:
+            markdown = _tidy(_CONVERTER.convert(html))
+        finally:
+            _BASE.reset(token)
     except RecursionError:
         markdown = ""
     if len(markdown) < 200 or markdown.count("\n") < 2:
