@@ -124,7 +124,10 @@ def test_every_date_is_aware_utc() -> None:
 
 def test_ill_formed_feed_is_imported_as_far_as_it_goes() -> None:
     feed = load("illformed.xml")
-    assert [e.title for e in feed.entries][:2] == ["First post survives", "Second post survives too"]
+    assert [e.title for e in feed.entries][:2] == [
+        "First post survives",
+        "Second post survives too",
+    ]
     assert feed.entries[0].text == "Fish & chips unclosed bold"
     assert feed.warnings
     assert feed.warnings[0].startswith("ill-formed feed, imported as far as it goes: ")
@@ -135,7 +138,9 @@ def test_ill_formed_feed_is_imported_as_far_as_it_goes() -> None:
 def test_external_entity_is_not_resolved(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-MARKER")
-    source = (FIXTURES / "xxe.xml").read_bytes().replace(b"file:///etc/passwd", secret.as_uri().encode())
+    source = (
+        (FIXTURES / "xxe.xml").read_bytes().replace(b"file:///etc/passwd", secret.as_uri().encode())
+    )
     for data in (source, (FIXTURES / "xxe.xml").read_bytes()):
         feed = parse_feed(data)
         joined = "\n".join(all_text(feed))
@@ -187,14 +192,23 @@ def test_bytes_naming_a_file_are_not_read_as_a_path(tmp_path: Path) -> None:
         parse_feed(str(feed_file).encode())
 
 
-@pytest.mark.parametrize("value", ["https://x.example/feed", Path("/etc/passwd"), bytearray(b"<rss/>")])
+@pytest.mark.parametrize(
+    "value", ["https://x.example/feed", Path("/etc/passwd"), bytearray(b"<rss/>")]
+)
 def test_only_bytes_are_accepted(value: object) -> None:
     with pytest.raises(TypeError):
         parse_feed(value)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
-    "data", [b"", b"   \n", b"just some text", b"<html><body><p>a page</p></body></html>", b"\x00\xff" * 50]
+    "data",
+    [
+        b"",
+        b"   \n",
+        b"just some text",
+        b"<html><body><p>a page</p></body></html>",
+        b"\x00\xff" * 50,
+    ],
 )
 def test_non_feeds_raise_import_error(data: bytes) -> None:
     with pytest.raises(ImportError_):

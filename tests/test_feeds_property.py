@@ -35,9 +35,9 @@ _PIECES = [
     b"\x00\xff\xfe",
 ]
 
-feedish = st.lists(
-    st.one_of(st.sampled_from(_PIECES), st.binary(max_size=20)), max_size=40
-).map(b"".join)
+feedish = st.lists(st.one_of(st.sampled_from(_PIECES), st.binary(max_size=20)), max_size=40).map(
+    b"".join
+)
 
 
 def check(data: bytes) -> None:

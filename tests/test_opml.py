@@ -88,7 +88,13 @@ def test_deep_nesting_is_refused() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"not xml at all", b"<opml><body><outline", b"<rss version='2.0'></rss>", b"\xff\xfe\x00"],
+    [
+        b"",
+        b"not xml at all",
+        b"<opml><body><outline",
+        b"<rss version='2.0'></rss>",
+        b"\xff\xfe\x00",
+    ],
 )
 def test_bad_input(data: bytes) -> None:
     with pytest.raises(ImportError_):
@@ -98,9 +104,14 @@ def test_bad_input(data: bytes) -> None:
 def test_round_trip_with_awkward_values() -> None:
     feeds = [
         OpmlFeed("Plain", "https://a.example/feed", "https://a.example/", []),
-        OpmlFeed('Quotes " & <angles> \'', "https://b.example/rss?x=1&y=\"2\"", None, ["News"]),
+        OpmlFeed("Quotes \" & <angles> '", 'https://b.example/rss?x=1&y="2"', None, ["News"]),
         OpmlFeed("Two tags", "https://c.example/atom", None, ["News", "World"]),
-        OpmlFeed("[@click=app.quit]x[/] \x1b]52;c;AA==\x07 \u202erlo", "https://d.example/f", None, ["Tech"]),
+        OpmlFeed(
+            "[@click=app.quit]x[/] \x1b]52;c;AA==\x07 \u202erlo",
+            "https://d.example/f",
+            None,
+            ["Tech"],
+        ),
         OpmlFeed("Émoji 🐍 日本語", "https://e.example/f", None, ["Ünïcode"]),
     ]
     data = write_opml(feeds, title="Mine <&>", now=datetime(2024, 7, 1, 10, 0, tzinfo=UTC))
@@ -111,7 +122,7 @@ def test_round_trip_with_awkward_values() -> None:
     back = parse_opml(data)
     assert [(f.title, f.xml_url, f.html_url, f.categories) for f in back] == [
         ("Plain", "https://a.example/feed", "https://a.example/", []),
-        ('Quotes " & <angles> \'', 'https://b.example/rss?x=1&y="2"', None, ["News"]),
+        ("Quotes \" & <angles> '", 'https://b.example/rss?x=1&y="2"', None, ["News"]),
         ("Two tags", "https://c.example/atom", None, ["News", "World"]),
         ("[@click=app.quit]x[/] ]52;c;AA== rlo", "https://d.example/f", None, ["Tech"]),
         ("Émoji 🐍 日本語", "https://e.example/f", None, ["Ünïcode"]),

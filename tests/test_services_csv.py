@@ -49,9 +49,9 @@ def test_pocket_csv() -> None:
 
 def test_pocket_csv_columns_in_any_order() -> None:
     csv = (
-        "status,tags,url,title,time_added\n"
-        "archive,a|b|,https://x.example.org/1,Shuffled,1700000000\n"
-    ).encode()
+        b"status,tags,url,title,time_added\n"
+        b"archive,a|b|,https://x.example.org/1,Shuffled,1700000000\n"
+    )
     (article,) = parse_pocket(csv).articles
     assert (article.title, article.url, article.tags, article.archived) == (
         "Shuffled",

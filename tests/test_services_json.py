@@ -104,7 +104,9 @@ def test_omnivore_zip_with_content() -> None:
     assert archived.pending is True
 
 
-@pytest.mark.parametrize("name", ["../evil.json", "/etc/metadata_1.json", "a/../../metadata_x.json", "c:\\x.json"])
+@pytest.mark.parametrize(
+    "name", ["../evil.json", "/etc/metadata_1.json", "a/../../metadata_x.json", "c:\\x.json"]
+)
 def test_omnivore_zip_path_traversal_refused(name: str) -> None:
     raw = zip_of({"metadata_0_to_1.json": b"[]", name: b"[]"})
     with pytest.raises(ImportError_, match="unsafe member name"):
@@ -184,7 +186,12 @@ def test_huge_json_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_wrongly_typed_values_are_tolerated() -> None:
     entries = [
-        {"url": "https://a.example/1", "title": 5, "tags": "notalist", "annotations": [1, {"quote": 2}]},
+        {
+            "url": "https://a.example/1",
+            "title": 5,
+            "tags": "notalist",
+            "annotations": [1, {"quote": 2}],
+        },
         {"url": ["https://a.example/2"]},
         {"url": "https://a.example/3", "is_archived": {"x": 1}, "published_by": 7, "content": None},
     ]
@@ -216,7 +223,8 @@ def test_detect_by_content_not_name(name: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", [b"", b"hello", b"<html><p>page</p></html>", b"[1, 2, 3]", b"a,b\n1,2\n", zip_of({"x": b"y"})]
+    "raw",
+    [b"", b"hello", b"<html><p>page</p></html>", b"[1, 2, 3]", b"a,b\n1,2\n", zip_of({"x": b"y"})],
 )
 def test_unknown_exports(raw: bytes) -> None:
     assert detect_service(raw, None) is None

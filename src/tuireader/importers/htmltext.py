@@ -34,6 +34,7 @@ _BLOCKS = frozenset(
         *("ol", "p", "pre", "section", "summary", "table", "tr", "ul"),
     }
 )
+_LINE_ITEMS = frozenset({"br", "li", "dt", "dd", "tr"})  # one newline, not a blank line
 _DROPPED = ("script", "style", "template", "noscript", "head", "title")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -141,7 +142,7 @@ def html_to_text(html: str) -> str:
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.lower() in _BLOCKS:
             element.tail = "\n" + (element.tail or "")
-            if element.tag.lower() != "br":
+            if element.tag.lower() not in _LINE_ITEMS:
                 element.text = "\n" + (element.text or "")
     text = _lines(root.text_content())
     if len(text) * 20 < len(html):
