@@ -2,10 +2,10 @@
 
 Run: PYTHONPATH=src python benchmarks/feeds_parse.py [entries]
 
-Wall time and CPU time are both shown: on a shared machine the CPU figure
-(entries per CPU-second, i.e. per core) is the steadier one.  Two feeds are timed: one whose entries carry a full HTML body (content:encoded,
-about 1.5 kB each: converted to Markdown and to plain text) and one with
-short plain summaries only.
+Two feeds are timed: one whose entries carry a full HTML body (content:encoded,
+about 1.5 kB each: converted to Markdown and to plain text) and one with short
+plain summaries only.  Wall time and CPU time are both shown: on a shared
+machine the CPU figure (entries per CPU-second, i.e. per core) is the steadier.
 """
 
 from __future__ import annotations
