@@ -281,6 +281,12 @@ async def test_connection_refused() -> None:
     assert str(error).startswith("could not connect")
 
 
+async def test_tls_error_is_one_line(server: LiveServer) -> None:
+    # https to a plain-HTTP port: the TLS handshake fails
+    error = await _error(server.base.replace("http://", "https://") + "/page")
+    assert str(error).startswith("TLS error: ")
+
+
 async def test_caller_client_is_not_closed_and_redirects_stay_manual(server: LiveServer) -> None:
     async with httpx.AsyncClient(follow_redirects=True) as client:
         error = await _error(server.url("/to-file"), client=client)

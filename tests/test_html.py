@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tuireader.importers.charset import decode_bytes, detect_charset, sniff_binary
 from tuireader.importers.html import parse_html, stripped_report
@@ -281,3 +283,15 @@ def test_stripped_report_puts_thread_controls_under_comments() -> None:
     # the comments' own text is not reported as stripped
     assert "O-ring" not in report
     assert "Recent posts" in report
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=3000) | st.text(max_size=3000).map(lambda t: _essay(t)))
+def test_arbitrary_input_gives_an_article_or_import_error(data: bytes | str) -> None:
+    try:
+        article = parse_html(data)
+    except ImportError_ as exc:
+        assert "\n" not in str(exc)
+        return
+    for text in (article.title, article.body_markdown, article.text):
+        assert not set(text) & UNSAFE_CHARS

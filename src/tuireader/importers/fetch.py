@@ -22,8 +22,6 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -32,13 +30,20 @@ from typing import Any
 import httpx
 
 from tuireader import __version__
-from tuireader.importers.charset import (
-    decode_bytes,
-    detect_charset,
-    normalize_charset,
-    sniff_binary,
+from tuireader.importers.charset import decode_bytes, detect_charset, normalize_charset
+from tuireader.importers.fetchcheck import (
+    FetchError,
+    accept_header,
+    check_address,
+    check_body,
+    check_host,
+    check_type,
+    describe,
+    human_seconds,
+    human_size,
+    parse_kinds,
+    short,
 )
-from tuireader.importers.model import ImportError_
 from tuireader.text import safe_line
 
 __all__ = [
@@ -55,31 +60,6 @@ USER_AGENT = f"tuireader/{__version__.rsplit('.', 1)[0]} (+https://github.com/tu
 _MB = 1024 * 1024
 _REDIRECTS = {301, 302, 303, 307, 308}
 _SNIFF_BYTES = 1024
-_KINDS = ("html", "feed", "any")
-_TYPES = {
-    "html": {"text/html", "application/xhtml+xml"},
-    "feed": {
-        "application/rss+xml",
-        "application/atom+xml",
-        "application/rdf+xml",
-        "application/xml",
-        "text/xml",
-        "application/feed+json",
-        "application/json",
-    },
-}
-# Types servers send when they do not know better: decided by sniffing the body.
-_VAGUE = {"", "text/plain", "application/octet-stream", "binary/octet-stream", "unknown/unknown"}
-_SNIFF_MARKERS = {
-    "html": (b"<!doctype html", b"<html", b"<head", b"<body", b"<title", b"<meta", b"<p>", b"<div"),
-    "feed": (b"<?xml", b"<rss", b"<feed", b"<rdf:rdf", b'{"version"'),
-}
-_ACCEPT = {
-    "html": "text/html,application/xhtml+xml;q=0.9",
-    "feed": "application/rss+xml,application/atom+xml,application/rdf+xml;q=0.9,"
-    "application/xml;q=0.8,text/xml;q=0.8",
-}
-_NAMES = {"html": "an HTML page", "feed": "a feed"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,115 +100,6 @@ class FetchResult:
     def text(self) -> str:
         """The body decoded with :attr:`charset` (invalid bytes replaced)."""
         return decode_bytes(self.body, self.charset)
-
-
-class FetchError(ImportError_):
-    """A fetch that failed; the message is one line, fit for a user."""
-
-    def __init__(self, message: str, *, url: str | None = None, status: int | None = None):
-        super().__init__(message)
-        self.url = url
-        self.status = status
-
-
-def _short(url: object, limit: int = 120) -> str:
-    text = safe_line(url)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _seconds(value: float) -> str:
-    return f"{value:g} s"
-
-
-def _size(limit: int) -> str:
-    if limit >= _MB:
-        return f"{limit / _MB:g} MB"
-    if limit >= 1024:
-        return f"{limit / 1024:g} KB"
-    return f"{limit} bytes"
-
-
-def _kinds(accept: tuple[str, ...] | str) -> tuple[str, ...]:
-    kinds = (accept,) if isinstance(accept, str) else tuple(accept)
-    bad = [k for k in kinds if k not in _KINDS]
-    if bad or not kinds:
-        raise ValueError(f"accept must name some of {_KINDS}, not {kinds!r}")
-    return kinds
-
-
-def _what(kinds: tuple[str, ...]) -> str:
-    return " or ".join(_NAMES[k] for k in kinds if k in _NAMES)
-
-
-def _check_type(content_type: str, kinds: tuple[str, ...]) -> bool:
-    """Refuse a declared type that fits none of *kinds*; return True when the body
-    must be sniffed because the declared type is vague."""
-    if "any" in kinds:
-        return False
-    if content_type in _VAGUE:
-        return True
-    if any(content_type in _TYPES[k] for k in kinds):
-        return False
-    if "feed" in kinds and content_type.endswith(("+xml", "/xml")):
-        return False
-    raise FetchError(f"not {_what(kinds)} ({_short(content_type, 60)})")
-
-
-def _check_body(head: bytes, kinds: tuple[str, ...], vague: bool, content_type: str) -> None:
-    """Refuse a body that is binary (whatever the header said), or that does not look
-    like what was asked for when the header was vague."""
-    if "any" in kinds:
-        return
-    binary = sniff_binary(head)
-    if binary:
-        raise FetchError(f"not {_what(kinds)} (the body is {binary})")
-    if vague:
-        start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-        if not any(marker in start for k in kinds for marker in _SNIFF_MARKERS[k]):
-            raise FetchError(f"not {_what(kinds)} ({content_type or 'no content type'})")
-
-
-async def _check_host(host: str, port: int) -> None:
-    """Refuse *host* when any address it resolves to is not a global unicast one."""
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(f"could not resolve {_short(host, 80)}") from exc
-    for info in infos:
-        _check_address(host, str(info[4][0]))
-
-
-def _check_address(host: str, address: str) -> None:
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        raise FetchError(f"refused: {_short(host, 80)} has an unusable address") from None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if not ip.is_global or ip.is_multicast:
-        raise FetchError(f"refused: {_short(host, 80)} is a local or private address ({ip})")
-
-
-def _describe(exc: httpx.HTTPError, limits: FetchLimits) -> str:
-    """A one-line message for an httpx failure."""
-    if isinstance(exc, httpx.ConnectTimeout):
-        return f"timed out connecting after {_seconds(limits.connect_timeout)}"
-    if isinstance(exc, httpx.ReadTimeout):
-        return f"timed out: no data for {_seconds(limits.read_timeout)}"
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out after {_seconds(limits.total_timeout)}"
-    if isinstance(exc, httpx.ConnectError):
-        detail = safe_line(exc)
-        if "ssl" in detail.lower() or "certificate" in detail.lower():
-            return f"TLS error: {_short(detail, 100)}"
-        return f"could not connect: {_short(detail, 100) or 'connection refused'}"
-    if isinstance(exc, httpx.DecodingError):
-        return "could not decode the response (bad compression)"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return f"the server broke the connection: {_short(exc, 100)}"
-    if isinstance(exc, httpx.UnsupportedProtocol):
-        return "only http and https URLs can be fetched"
-    return f"network error: {_short(exc, 100) or type(exc).__name__}"
 
 
 class Fetcher:
@@ -289,15 +160,15 @@ class Fetcher:
         ``"any"``.  *etag* / *last_modified* make the request conditional; an
         unchanged resource gives ``not_modified=True`` and an empty body.
         """
-        kinds = _kinds(accept)
+        kinds = parse_kinds(accept)
         limits = self.limits
         try:
             current = httpx.URL(url.strip())
         except (httpx.InvalidURL, TypeError) as exc:
-            raise FetchError(f"not a valid URL: {_short(url)}", url=url) from exc
+            raise FetchError(f"not a valid URL: {short(url)}", url=url) from exc
         if current.scheme not in ("http", "https") or not current.host:
-            raise FetchError(f"only http and https URLs can be fetched: {_short(url)}", url=url)
-        headers = {"Accept": ",".join(_ACCEPT.get(k, "*/*") for k in kinds) + ",*/*;q=0.5"}
+            raise FetchError(f"only http and https URLs can be fetched: {short(url)}", url=url)
+        headers = {"Accept": accept_header(kinds), "User-Agent": limits.user_agent}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -322,12 +193,17 @@ class Fetcher:
                     redirects.append(str(current))
                     current = result
         except TimeoutError:
-            raise FetchError(f"timed out after {_seconds(limits.total_timeout)}", url=url) from None
+            raise FetchError(
+                f"timed out after {human_seconds(limits.total_timeout)}", url=url
+            ) from None
         except FetchError as exc:
             exc.url = exc.url or url
             raise
         except httpx.HTTPError as exc:
-            raise FetchError(_describe(exc, limits), url=url) from exc
+            raise FetchError(
+                describe(exc, limits.connect_timeout, limits.read_timeout, limits.total_timeout),
+                url=url,
+            ) from exc
         raise FetchError(f"too many redirects (more than {limits.max_redirects})", url=url)
 
     async def _request(
@@ -336,7 +212,7 @@ class Fetcher:
         """One hop: the final result, or the URL a redirect points to."""
         limits = self.limits
         if not limits.allow_private:
-            await _check_host(url.host, url.port or (443 if url.scheme == "https" else 80))
+            await check_host(url.host, url.port or (443 if url.scheme == "https" else 80))
         async with self.client.stream(
             "GET", url, headers=headers, follow_redirects=False, timeout=self._timeout
         ) as response:
@@ -344,7 +220,7 @@ class Fetcher:
                 stream = response.extensions.get("network_stream")
                 peer = stream.get_extra_info("server_addr") if stream is not None else None
                 if peer:
-                    _check_address(url.host, str(peer[0]))
+                    check_address(url.host, str(peer[0]))
             status = response.status_code
             if status in _REDIRECTS:
                 return _redirect_target(response)
@@ -354,10 +230,10 @@ class Fetcher:
                 reason = safe_line(response.reason_phrase)[:60]
                 raise FetchError(f"HTTP {status} {reason}".strip(), status=status)
             content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            vague = _check_type(content_type, kinds)
+            vague = check_type(content_type, kinds)
             length = response.headers.get("content-length", "")
             if length.isdigit() and int(length) > limits.max_bytes:
-                raise FetchError(f"too large (over {_size(limits.max_bytes)})")
+                raise FetchError(f"too large (over {human_size(limits.max_bytes)})")
             body = await _read_capped(
                 response.aiter_bytes(), limits.max_bytes, kinds, vague, content_type
             )
@@ -365,41 +241,44 @@ class Fetcher:
 
 
 def _redirect_target(response: httpx.Response) -> httpx.URL:
+    """The absolute http(s) URL a redirect points to; anything else is refused."""
     location = response.headers.get("location", "").strip()
     if not location:
         raise FetchError(f"HTTP {response.status_code} redirect without a Location")
     try:
         target = response.url.join(location)
     except (httpx.InvalidURL, ValueError):
-        raise FetchError(f"redirect to an invalid URL refused: {_short(location)}") from None
+        raise FetchError(f"redirect to an invalid URL refused: {short(location)}") from None
     if target.scheme not in ("http", "https") or not target.host:
-        raise FetchError(f"redirect to a non-http URL refused: {_short(location)}")
+        raise FetchError(f"redirect to a non-http URL refused: {short(location)}")
     return target
 
 
 async def _read_capped(
     chunks: AsyncIterator[bytes], cap: int, kinds: tuple[str, ...], vague: bool, content_type: str
 ) -> bytes:
+    """Read the (decoded) body, refusing it past *cap* bytes; sniff its first kilobyte."""
     parts: list[bytes] = []
     size = 0
     sniffed = False
     async for chunk in chunks:
         size += len(chunk)
         if size > cap:
-            raise FetchError(f"too large (over {_size(cap)})")
+            raise FetchError(f"too large (over {human_size(cap)})")
         parts.append(chunk)
         if not sniffed and size >= _SNIFF_BYTES:
-            _check_body(b"".join(parts)[:_SNIFF_BYTES], kinds, vague, content_type)
+            check_body(b"".join(parts)[:_SNIFF_BYTES], kinds, vague, content_type)
             sniffed = True
     body = b"".join(parts)
     if not body and "any" not in kinds:
         raise FetchError("empty response")
     if not sniffed:
-        _check_body(body, kinds, vague, content_type)
+        check_body(body, kinds, vague, content_type)
     return body
 
 
 def _result(response: httpx.Response, body: bytes, *, not_modified: bool = False) -> FetchResult:
+    """Build the :class:`FetchResult` of a final response."""
     header_type = response.headers.get("content-type", "")
     content_type = header_type.split(";")[0].strip().lower()
     declared = None

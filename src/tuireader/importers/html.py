@@ -120,31 +120,36 @@ def parse_html(
         _remove(thread.containers)
     hint = thread.article if thread is not None else None
     author = published = None
-    if hint is not None:
-        document = extract_metadata(tree, url)
-        text = hint.text
-        markdown = f"<{hint.link}>\n\n{text}" if hint.link else text
-        author, published = hint.author, hint.posted
-    else:
-        document = bare_extraction(
-            tree,
-            url=url,
-            with_metadata=True,
-            include_comments=thread is None,
-            include_formatting=True,
-            include_links=True,
-            include_tables=True,
-        )
-        if document is None:
-            if thread is None:
-                raise ImportError_("no article text found in the page")
+    try:
+        if hint is not None:
             document = extract_metadata(tree, url)
-            markdown = text = ""
+            text = hint.text
+            markdown = f"<{hint.link}>\n\n{text}" if hint.link else text
+            author, published = hint.author, hint.posted
         else:
-            markdown = xmltotxt(document.body, True)
-            text = _plain(document.body)
-            if thread is None:
-                thread = flat.extract(tree, url, commentsbody=document.commentsbody)
+            document = bare_extraction(
+                tree,
+                url=url,
+                with_metadata=True,
+                include_comments=thread is None,
+                include_formatting=True,
+                include_links=True,
+                include_tables=True,
+            )
+            if document is None:
+                if thread is None:
+                    raise ImportError_("no article text found in the page")
+                document = extract_metadata(tree, url)
+                markdown = text = ""
+            else:
+                markdown = xmltotxt(document.body, True)
+                text = _plain(document.body)
+                if thread is None:
+                    thread = flat.extract(tree, url, commentsbody=document.commentsbody)
+    except ImportError_:
+        raise
+    except Exception as exc:  # a third-party extractor on hostile input: never a traceback
+        raise ImportError_(f"the extractor failed on this page ({type(exc).__name__})") from exc
     canonical = _http_url(document.url)
     title = safe_line(document.title)[:_MAX_TITLE] or safe_line(url) or "Untitled"
     return ParsedArticle(

@@ -10,7 +10,7 @@ under :data:`MAX_DEPTH` and :data:`MAX_COMMENTS`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -29,7 +29,7 @@ __all__ = [
     "ThreadBuilder",
     "parse_when",
     "classes",
-    "owned",
+    "own_parts",
     "with_class",
     "nearest",
 ]
@@ -220,22 +220,30 @@ def classes(el: HtmlElement) -> list[str]:
     return value.split() if value else []
 
 
-def owned(
-    tree: HtmlElement, owners: set[HtmlElement], predicate: str
-) -> dict[HtmlElement, HtmlElement]:
-    """Map each comment element of *owners* to its first descendant matching the
-    XPath *predicate* that is its own — not inside a nested reply (another owner).
+def own_parts(
+    candidates: Iterable[HtmlElement],
+    owners: set[HtmlElement],
+    parts: dict[str, Callable[[HtmlElement], bool]],
+) -> dict[str, dict[HtmlElement, HtmlElement]]:
+    """Sort the parts of comments (author, date, text...) by the comment they belong to.
 
-    One document-wide XPath query, then a short walk up from each hit to its
-    nearest owner: linear in the page, however deep the thread.
+    For each name of *parts*, map each comment element of *owners* to the first
+    element of *candidates* (in document order) that the test accepts and whose
+    nearest owner ancestor is that comment — so a reply's parts are never taken
+    for its parent's.  Adapters get *candidates* from one document-wide XPath
+    query; each is then a short walk up the tree: linear in the page.
     """
-    found: dict[HtmlElement, HtmlElement] = {}
-    for el in tree.xpath(f"//*[{predicate}]"):
-        parent = el.getparent()
-        while parent is not None and parent not in owners:
-            parent = parent.getparent()
-        if parent is not None and parent not in found:
-            found[parent] = el
+    found: dict[str, dict[HtmlElement, HtmlElement]] = {name: {} for name in parts}
+    for el in candidates:
+        names = [name for name, test in parts.items() if test(el)]
+        if not names:
+            continue
+        owner = el.getparent()
+        while owner is not None and owner not in owners:
+            owner = owner.getparent()
+        if owner is not None:
+            for name in names:
+                found[name].setdefault(owner, el)
     return found
 
 

@@ -11,6 +11,7 @@ and are left out.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml.html import HtmlElement
 
@@ -19,7 +20,7 @@ from tuireader.importers.comments.base import (
     ThreadBuilder,
     classes,
     nearest,
-    owned,
+    own_parts,
     parse_when,
     with_class,
 )
@@ -52,18 +53,16 @@ def _is_children(el: HtmlElement) -> bool:
 
 
 class _Fields:
-    """The own parts of every comment item of a page, found with one query each."""
+    """The own parts of every comment item of a page, found with one query."""
 
     def __init__(self, tree: HtmlElement, items: list[HtmlElement]):
-        owners = set(items)
-        self.ids = owned(tree, owners, "contains(@id, 'comment-')")
-        self.boxes = owned(tree, owners, has_class("comment-author"))
-        self.names = owned(tree, owners, f"{has_class('fn')} or self::cite")
-        self.times = owned(tree, owners, "self::time[@datetime]")
-        self.metas = owned(
-            tree, owners, _any_class("comment-metadata commentmetadata comment-meta")
+        candidates = tree.xpath(
+            "//*[contains(@class, 'comment') or contains(@class, 'fn') or self::cite"
+            " or self::time[@datetime] or contains(@id, 'comment-')]"
         )
-        self.bodies = owned(tree, owners, _any_class("comment-content comment-text comment-entry"))
+        parts = own_parts(candidates, set(items), _PARTS)
+        self.ids, self.boxes, self.names = parts["id"], parts["box"], parts["name"]
+        self.times, self.metas, self.bodies = parts["time"], parts["meta"], parts["body"]
 
     def key(self, item: HtmlElement) -> str | None:
         match = _ITEM_ID.match(item.get("id") or "")
@@ -100,8 +99,19 @@ class _Fields:
         )
 
 
-def _any_class(names: str) -> str:
-    return " or ".join(has_class(name) for name in names.split())
+def _any_class(names: str) -> Callable[[HtmlElement], bool]:
+    wanted = set(names.split())
+    return lambda el: bool(wanted.intersection(classes(el)))
+
+
+_PARTS: dict[str, Callable[[HtmlElement], bool]] = {
+    "id": lambda el: bool(_ITEM_ID.match(el.get("id") or "")),
+    "box": with_class("comment-author"),
+    "name": lambda el: el.tag == "cite" or "fn" in classes(el),
+    "time": lambda el: el.tag == "time" and bool(el.get("datetime")),
+    "meta": _any_class("comment-metadata commentmetadata comment-meta"),
+    "body": _any_class("comment-content comment-text comment-entry"),
+}
 
 
 def extract(tree: HtmlElement, url: str | None = None) -> AdapterResult | None:

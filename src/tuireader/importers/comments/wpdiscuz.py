@@ -16,12 +16,13 @@ from lxml.html import HtmlElement
 from tuireader.importers.comments.base import (
     AdapterResult,
     ThreadBuilder,
+    classes,
     nearest,
-    owned,
+    own_parts,
     parse_when,
     with_class,
 )
-from tuireader.importers.htmltree import element_text, has_class
+from tuireader.importers.htmltree import element_text
 
 __all__ = ["extract"]
 
@@ -49,16 +50,22 @@ def _date(el: HtmlElement | None) -> str | None:
     return el.get("title") or el.text_content()
 
 
+_PARTS = {
+    "author": with_class("wpd-comment-author"),
+    "text": with_class("wpd-comment-text"),
+    "date": with_class("wpd-comment-date"),
+    "right": lambda el: bool(_RIGHT_ID.match(el.get("id") or "")),
+}
+
+
 def extract(tree: HtmlElement, url: str | None = None) -> AdapterResult | None:
     """Return the wpDiscuz thread of *tree*, or ``None`` when the page has none."""
-    nodes = tree.xpath(f"//*[{has_class('wpd-comment')}]")
+    candidates = tree.xpath("//*[contains(@class, 'wpd-comment') or starts-with(@id, 'comment-')]")
+    nodes = [el for el in candidates if "wpd-comment" in classes(el)]
     if not nodes:
         return None
-    owners = set(nodes)
-    authors = owned(tree, owners, has_class("wpd-comment-author"))
-    texts = owned(tree, owners, has_class("wpd-comment-text"))
-    dates = owned(tree, owners, has_class("wpd-comment-date"))
-    rights = owned(tree, owners, "starts-with(@id, 'comment-')")
+    parts = own_parts(candidates, set(nodes), _PARTS)
+    authors, texts, dates, rights = (parts[name] for name in _PARTS)
     builder = ThreadBuilder()
     keys: dict[HtmlElement, str | None] = {}
     tops: list[HtmlElement] = []
