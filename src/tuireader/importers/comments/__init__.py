@@ -28,7 +28,7 @@ __all__ = [
     "find_thread",
 ]
 
-Adapter = Callable[[HtmlElement, "str | None"], "AdapterResult | None"]
+Adapter = Callable[[HtmlElement, str | None], AdapterResult | None]
 
 ADAPTERS: tuple[tuple[str, Adapter], ...] = (
     (wpdiscuz.NAME, wpdiscuz.extract),
