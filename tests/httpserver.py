@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -39,6 +40,22 @@ def _page(head: str, body: str) -> str:
     return f"<!DOCTYPE html><html><head>{head}</head><body><article>{body}</article></body></html>"
 
 
+@dataclass
+class Route:
+    """A response a test sets up at run time (see :meth:`LiveServer.route`).
+
+    With an ``etag`` (and/or ``last_modified``), a request carrying a matching
+    ``If-None-Match`` (or ``If-Modified-Since``) gets ``304 Not Modified``.
+    """
+
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+    status: int = 200
+    etag: str | None = None
+    last_modified: str | None = None
+    hits: int = 0
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     stopping: threading.Event
@@ -46,6 +63,7 @@ class _Server(ThreadingHTTPServer):
     max_active = 0
     lock: threading.Lock
     requests: list[tuple[str, dict[str, str]]]
+    routes: dict[str, Route]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -94,13 +112,36 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             return
 
+    def _send_route(self, route: Route) -> None:
+        headers = {}
+        if route.etag:
+            headers["ETag"] = route.etag
+        if route.last_modified:
+            headers["Last-Modified"] = route.last_modified
+        unchanged = (route.etag and self.headers.get("If-None-Match") == route.etag) or (
+            route.last_modified and self.headers.get("If-Modified-Since") == route.last_modified
+        )
+        if unchanged and route.status == 200:
+            self.send_response(304)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            return
+        self._send(route.status, route.body, route.content_type, headers)
+
     def do_GET(self) -> None:  # noqa: C901 - one branch per route
         parts = urlsplit(self.path)
         path, query = parts.path, parse_qs(parts.query)
         with self.server.lock:
             self.server.requests.append((self.path, dict(self.headers.items())))
         wait = self.server.stopping.wait
-        if path == "/page":
+        with self.server.lock:
+            route = self.server.routes.get(path)
+            if route is not None:
+                route.hits += 1
+        if route is not None:
+            self._send_route(route)
+        elif path == "/page":
             self._send(
                 200, (FIXTURES / "plain_article.html").read_bytes(), "text/html; charset=utf-8"
             )
@@ -228,6 +269,20 @@ class LiveServer:
         """The most ``/slow`` requests that were handled at the same time."""
         return self._server.max_active
 
+    def route(self, path: str, body: bytes | str, **kwargs: object) -> Route:
+        """Serve *body* at *path* from now on (replacing what was there); see :class:`Route`."""
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        route = Route(data, **kwargs)  # type: ignore[arg-type]
+        with self._server.lock:
+            self._server.routes[path] = route
+        return route
+
+    def hits(self, path: str) -> int:
+        """How many requests a route set up with :meth:`route` has answered."""
+        with self._server.lock:
+            route = self._server.routes.get(path)
+            return route.hits if route is not None else 0
+
     @property
     def requests(self) -> list[tuple[str, dict[str, str]]]:
         """Every request seen so far, as ``(path, headers)``."""
@@ -236,12 +291,13 @@ class LiveServer:
 
 
 @contextmanager
-def serve() -> Iterator[LiveServer]:
-    """Run the test server for the duration of the ``with`` block."""
-    server = _Server(("127.0.0.1", 0), _Handler)
+def serve(port: int = 0) -> Iterator[LiveServer]:
+    """Run the test server for the duration of the ``with`` block (on *port*, or any free one)."""
+    server = _Server(("127.0.0.1", port), _Handler)
     server.stopping = threading.Event()
     server.lock = threading.Lock()
     server.requests = []
+    server.routes = {}
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     )

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from tuireader.importers.files import iter_input_files, parse_bytes, read_input
+from tuireader.importers.files import iter_input_files, parse_input, read_input
 from tuireader.importers.model import ImportError_
 from tuireader.store.db import StoreError
+from tuireader.store.feeds import add_feed
 from tuireader.store.library import Library
 from tuireader.store.views import ImportOutcome
 
@@ -21,13 +22,28 @@ Progress = Callable[[Path, int, int], None]
 
 
 def import_file(library: Library, path: Path, outcome: ImportOutcome) -> None:
-    """Import one file, recording what happened in *outcome*."""
+    """Import one file, recording what happened in *outcome*.
+
+    An OPML file makes the library follow its feeds (they are fetched by
+    ``sync``); an export's bad rows and a feed's problems become warnings.
+    """
     try:
-        articles = parse_bytes(read_input(path), path.name)
-        if not articles:
-            raise ImportError_("no articles found")
-        for article_id, created in library.save_many(articles):
-            (outcome.imported if created else outcome.updated).append(article_id)
+        parsed = parse_input(read_input(path), path.name)
+        if not parsed.articles and not parsed.feeds:
+            raise ImportError_("no feeds found" if parsed.format == "opml" else "no articles found")
+        if parsed.articles:
+            for article_id, created in library.save_many(parsed.articles):
+                (outcome.imported if created else outcome.updated).append(article_id)
+        for feed in parsed.feeds:
+            feed_id, created = add_feed(
+                library.db,
+                feed.xml_url,
+                title=feed.title,
+                site_url=feed.html_url,
+                categories=feed.categories,
+            )
+            (outcome.feeds if created else outcome.feeds_known).append(feed_id)
+        outcome.warnings.extend((str(path), warning) for warning in parsed.warnings)
     except (ImportError_, StoreError) as exc:
         outcome.failed.append((str(path), str(exc)))
     except RecursionError:

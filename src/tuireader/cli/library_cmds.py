@@ -23,7 +23,12 @@ def import_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to import.")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Import saved pages, text dumps and tuireader bundles or backups."""
+    """Import saved pages, Markdown, feeds, OPML, service exports, text dumps and bundles.
+
+    The format is found from each file's content.  Exports of Pocket, Instapaper,
+    Wallabag, Omnivore and Hypothesis import their good rows and report the others
+    by line; an OPML file makes the library follow its feeds.
+    """
     from rich.progress import Progress
 
     from tuireader.importing import import_paths
@@ -46,13 +51,30 @@ def import_cmd(
                 "imported": outcome.imported,
                 "updated": outcome.updated,
                 "failed": [{"path": p, "error": e} for p, e in outcome.failed],
+                "warnings": [{"path": p, "warning": w} for p, w in outcome.warnings],
+                "feeds": outcome.feeds,
+                "feeds_known": outcome.feeds_known,
             }
         )
     else:
-        if len(outcome.failed) == 1 and not outcome.imported and not outcome.updated:
+        if (
+            len(outcome.failed) == 1
+            and not outcome.imported
+            and not outcome.updated
+            and not outcome.feeds
+            and not outcome.feeds_known
+        ):
             path, error = outcome.failed[0]
             fail(f"{path}: {error}")
         console.print(outcome.summary, markup=False)
+        if outcome.feeds or outcome.feeds_known:
+            console.print(
+                f"{len(outcome.feeds)} feeds followed, {len(outcome.feeds_known)} already "
+                "followed (`tuireader sync` fetches them)",
+                markup=False,
+            )
+        for path, warning in outcome.warnings:
+            err_console.print(f"warning: {path}: {warning}", markup=False)
         for path, error in outcome.failed:
             err_console.print(f"failed: {path}: {error}", markup=False)
     if outcome.failed:

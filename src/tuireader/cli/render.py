@@ -26,6 +26,7 @@ def summary_json(r: ArticleSummary) -> dict[str, Any]:
         "read": r.read,
         "starred": r.starred,
         "archived": r.archived,
+        "pending": r.pending,
     }
 
 
@@ -69,6 +70,8 @@ def article_json(v: ArticleView) -> dict[str, Any]:
         "starred": v.starred,
         "archived": v.archived,
         "reading_position": v.reading_position,
+        "pending": v.pending,
+        "fetch_error": v.fetch_error,
     }
 
 
@@ -90,6 +93,11 @@ def print_article(console: Console, v: ArticleView) -> None:
         console.print(Text(v.url, style="dim"))
     if v.tags:
         console.print(Text("tags: " + ", ".join(v.tags), style="dim"))
+    if v.pending:
+        note = "pending: the page is still to be fetched (`tuireader fetch-pending`)"
+        if v.fetch_error:
+            note += f"; the last try failed: {v.fetch_error}"
+        console.print(Text(note, style="dim"))
     console.print()
     console.print(Markdown(v.body_markdown or v.text))
     if v.notes:

@@ -11,6 +11,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from tuireader.importers.formats import ParsedInput
 from tuireader.importers.model import ImportError_, ParsedArticle
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "decode_text",
     "detect_format",
     "parse_bytes",
+    "parse_input",
+    "ParsedInput",
     "iter_input_files",
     "register_format",
 ]
@@ -28,7 +31,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 _SKIP_NAMES = {".DS_Store", "Thumbs.db", "README.md"}
 
-Parser = Callable[[bytes, str], list[ParsedArticle]]
+Parser = Callable[[bytes, str], list[ParsedArticle] | ParsedInput]
 Sniffer = Callable[[bytes, str], bool]
 _FORMATS: list[tuple[str, Sniffer, Parser]] = []
 
@@ -107,17 +110,26 @@ def _parse_textdump(data: bytes, name: str) -> list[ParsedArticle]:
     return [parse_textdump(decode_text(data), name=Path(name).stem if name else None)]
 
 
-def parse_bytes(data: bytes, name: str = "") -> list[ParsedArticle]:
-    """Parse input of any supported format into articles."""
+def parse_input(data: bytes, name: str = "") -> ParsedInput:
+    """Parse input of any supported format: its articles, feeds and warnings."""
     fmt = detect_format(data, name)
     if fmt == "textdump":
         if looks_binary(data):
             raise ImportError_("a binary file, not text or a known format")
-        return _parse_textdump(data, name)
+        return ParsedInput(articles=_parse_textdump(data, name), format=fmt)
     for known, _sniff, parse in _FORMATS:
         if known == fmt:
-            return parse(data, name)
+            result = parse(data, name)
+            if isinstance(result, ParsedInput):
+                result.format = result.format or fmt
+                return result
+            return ParsedInput(articles=list(result), format=fmt)
     raise AssertionError(fmt)  # pragma: no cover
+
+
+def parse_bytes(data: bytes, name: str = "") -> list[ParsedArticle]:
+    """Parse input of any supported format into articles."""
+    return parse_input(data, name).articles
 
 
 def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -143,6 +155,9 @@ def _register_builtin() -> None:
         lambda data, _name: bundle.is_bundle(data),
         lambda data, _name: bundle.parse_bundle(data),
     )
+    from tuireader.importers.formats import register_builtin_formats
+
+    register_builtin_formats(register_format)
 
 
 _register_builtin()

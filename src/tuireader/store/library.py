@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from tuireader.importers.model import ParsedArticle, ParsedComment, ParsedNote
@@ -73,15 +73,48 @@ class Library:
 
     # -- articles ---------------------------------------------------------------------------
 
-    def save_article(self, parsed: ParsedArticle) -> tuple[int, bool]:
-        """Insert or update *parsed*; return ``(article_id, created)``."""
-        with self.db.transaction() as s:
-            return self._save(s, parsed)
+    def save_article(
+        self, parsed: ParsedArticle, *, source_id: int | None = None, into: int | None = None
+    ) -> tuple[int, bool]:
+        """Insert or update *parsed*; return ``(article_id, created)``.
 
-    def save_many(self, articles: Iterable[ParsedArticle]) -> list[tuple[int, bool]]:
-        """Save several articles in one transaction."""
+        *source_id* links the article to that source (a feed) instead of one
+        found from ``parsed.source_name``; *into* saves *parsed* into that
+        existing article (a pending article whose page was fetched), whatever
+        its URL.
+        """
         with self.db.transaction() as s:
-            return [self._save(s, parsed) for parsed in articles]
+            return self._save(s, parsed, source_id=source_id, into=into)
+
+    def save_many(
+        self, articles: Iterable[ParsedArticle], *, source_id: int | None = None
+    ) -> list[tuple[int, bool]]:
+        """Save several articles in one transaction (all linked to *source_id* if given)."""
+        with self.db.transaction() as s:
+            return [self._save(s, parsed, source_id=source_id) for parsed in articles]
+
+    def set_fetch_error(self, article_id: int, message: str | None) -> None:
+        """Record why fetching a pending article's page failed (``None`` clears it)."""
+        error = safe_line(message)[:500] or None
+        with self.db.transaction() as s:
+            s.execute(update(Article).where(Article.id == article_id).values(fetch_error=error))
+
+    def _find(self, s: Session, parsed: ParsedArticle, key: str) -> Article | None:
+        """The article *parsed* is already saved as: by its key, else by its URL."""
+        article = s.execute(select(Article).where(Article.dedup_key == key)).scalars().first()
+        urls = {u for u in (parsed.url, parsed.canonical_url) if u}
+        if article is None and urls:
+            article = (
+                s.execute(
+                    select(Article)
+                    .where(or_(Article.url.in_(urls), Article.canonical_url.in_(urls)))  # type: ignore[union-attr]
+                    .order_by(Article.id)
+                    .limit(1)
+                )
+                .scalars()
+                .first()
+            )
+        return article
 
     def _source_for(self, s: Session, parsed: ParsedArticle) -> Source | None:
         name = safe_line(parsed.source_name or parsed.site)
@@ -94,21 +127,39 @@ class Library:
             s.flush()
         return source
 
-    def _save(self, s: Session, parsed: ParsedArticle) -> tuple[int, bool]:
+    def _save(
+        self,
+        s: Session,
+        parsed: ParsedArticle,
+        *,
+        source_id: int | None = None,
+        into: int | None = None,
+    ) -> tuple[int, bool]:
         key = dedup_key_for(parsed)
-        article = s.execute(select(Article).where(Article.dedup_key == key)).scalars().first()
+        if into is not None:
+            article = s.get(Article, into)
+            if article is None:
+                raise StoreError(f"no article with id {into}")
+        else:
+            article = self._find(s, parsed, key)
         created = article is None
         now = utcnow()
         if article is None:
             article = Article(dedup_key=key, added=as_utc(parsed.added) or now)
             s.add(article)
-        source = self._source_for(s, parsed)
+        # A URL-only row (an export, an annotation) for an article already saved
+        # adds its tags, states and notes; it does not rename or move the article.
+        keep = parsed.pending and not created
+        source = s.get(Source, source_id) if source_id is not None else None
+        if source is None and not (keep and article.source_id):
+            source = self._source_for(s, parsed)
         text = safe_text(parsed.text or parsed.body_markdown)
         article.source_id = source.id if source else article.source_id
         article.site = source.name if source else (article.site or "")
-        article.url = parsed.url or article.url
+        article.url = article.url if keep and article.url else parsed.url or article.url
         article.canonical_url = parsed.canonical_url or article.canonical_url
-        article.title = safe_line(parsed.title) or article.title or "(untitled)"
+        title = "" if keep and article.title else safe_line(parsed.title)
+        article.title = title or article.title or "(untitled)"
         article.author = safe_line(parsed.author) or article.author
         article.published = as_utc(parsed.published) or article.published
         article.sort_date = article.published or article.added
@@ -122,6 +173,8 @@ class Library:
             article.raw_format = parsed.raw_format or article.raw_format
         article.language = parsed.language or article.language
         article.pending = parsed.pending and (created or article.pending)
+        if not article.pending:
+            article.fetch_error = None
         for attr in ("read", "starred", "archived"):
             value = getattr(parsed, attr)
             if value is not None:

@@ -10,12 +10,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from tuireader.store.types import CompressedBytes, UTCDateTime, utcnow
 
-__all__ = ["Source", "Article", "Comment", "Tag", "ArticleTag", "Note", "SCHEMA_TABLES"]
+__all__ = [
+    "Source",
+    "Article",
+    "Comment",
+    "Tag",
+    "ArticleTag",
+    "Note",
+    "ArticleImage",
+    "SCHEMA_TABLES",
+]
 
 
 class Source(SQLModel, table=True):
@@ -31,6 +40,14 @@ class Source(SQLModel, table=True):
     last_error: str | None = None
     last_synced: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    full_text: bool = Field(
+        default=False,
+        sa_column=Column(Boolean, nullable=False, server_default=false()),
+        description="fetch the full page of summary-only entries when syncing",
+    )
+    categories: str | None = Field(
+        default=None, sa_type=Text, description="a JSON list of category names (become tags)"
+    )
 
 
 class Article(SQLModel, table=True):
@@ -44,6 +61,7 @@ class Article(SQLModel, table=True):
         Index("ix_article_starred", "starred", "sort_date", "id"),
         Index("ix_article_archived", "archived", "sort_date", "id"),
         Index("ix_article_url", "url"),
+        Index("ix_article_canonical_url", "canonical_url"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -153,6 +171,33 @@ class Note(SQLModel, table=True):
     orphaned: bool = False
     created: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ArticleImage(SQLModel, table=True):
+    """An image of an article kept offline: number ``n`` is ``[image n]`` in its body.
+
+    The file is ``data_dir()/images/<sha256>`` (content-addressed, shared by every
+    article that shows the same image); ``sha256`` is ``None`` and ``error`` says
+    why when the image could not be kept (too large, not an image, ...).
+    """
+
+    __tablename__ = "article_image"
+    __table_args__ = (
+        UniqueConstraint("article_id", "number", name="uq_article_image_number"),
+        Index("ix_article_image_sha256", "sha256"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=False)
+    )
+    number: int
+    url: str
+    alt: str = ""
+    sha256: str | None = None
+    content_type: str | None = None
+    size: int = 0
+    error: str | None = None
 
 
 SCHEMA_TABLES = ("source", "article", "comment", "tag", "article_tag", "note")

@@ -13,6 +13,7 @@ __all__ = [
     "SearchHit",
     "LibraryCounts",
     "ImportOutcome",
+    "FeedView",
 ]
 
 
@@ -124,13 +125,40 @@ class LibraryCounts:
     notes: int
 
 
+@dataclass(frozen=True, slots=True)
+class FeedView:
+    """A feed the library follows, with the state of its last sync."""
+
+    id: int
+    title: str
+    feed_url: str
+    site_url: str | None
+    categories: tuple[str, ...]
+    full_text: bool
+    etag: str | None
+    last_modified: str | None
+    last_error: str | None
+    last_synced: datetime | None
+    created: datetime
+    article_count: int = 0
+
+
 @dataclass(slots=True)
 class ImportOutcome:
-    """The result of importing paths: what was created, updated and what failed."""
+    """The result of importing paths: what was created, updated and what failed.
+
+    ``warnings`` are ``(path, message)`` pairs for files that were imported in
+    part: rows of an export that were left out (``"line 4: ..."``), an
+    ill-formed feed, OPML outlines skipped.  ``feeds`` are the ids of the feeds
+    an OPML file made the library follow (``feeds_known``: those it already did).
+    """
 
     imported: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    feeds: list[int] = field(default_factory=list)
+    feeds_known: list[int] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
