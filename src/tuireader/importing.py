@@ -29,6 +29,7 @@ def import_file(library: Library, path: Path, outcome: ImportOutcome) -> None:
     """
     try:
         parsed = parse_input(read_input(path), path.name)
+        outcome.warnings.extend((str(path), warning) for warning in parsed.warnings)
         if not parsed.articles and not parsed.feeds:
             raise ImportError_("no feeds found" if parsed.format == "opml" else "no articles found")
         if parsed.articles:
@@ -43,7 +44,6 @@ def import_file(library: Library, path: Path, outcome: ImportOutcome) -> None:
                 categories=feed.categories,
             )
             (outcome.feeds if created else outcome.feeds_known).append(feed_id)
-        outcome.warnings.extend((str(path), warning) for warning in parsed.warnings)
     except (ImportError_, StoreError) as exc:
         outcome.failed.append((str(path), str(exc)))
     except RecursionError:

@@ -65,6 +65,8 @@ def import_cmd(
             and not outcome.feeds_known
         ):
             path, error = outcome.failed[0]
+            for where, warning in outcome.warnings:
+                err_console.print(f"warning: {where}: {warning}", markup=False)
             fail(f"{path}: {error}")
         console.print(outcome.summary, markup=False)
         if outcome.feeds or outcome.feeds_known:

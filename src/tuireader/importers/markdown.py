@@ -190,13 +190,25 @@ def _date(value: str) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+_MARKERS = re.compile(r"^(?:\s*(?:>|[-*+]\s|\d{1,9}[.)]\s|#{1,6}\s))+\s*", re.M)
+
+
 def markdown_to_text(markdown: str) -> str:
-    """The plain text of a Markdown document (rendered, then reduced to text)."""
+    """The plain text of a Markdown document (rendered, then reduced to text).
+
+    markdown-it stops rendering past its nesting limit (a 10,000-deep quote);
+    when that loses most of the text, the line markers are stripped instead.
+    """
+    markdown = markdown[:MAX_MARKDOWN_CHARS]
     try:
-        html = _RENDERER.render(markdown[:MAX_MARKDOWN_CHARS])
+        text = html_to_text(_RENDERER.render(markdown))
     except RecursionError:
-        return safe_text(markdown).strip()
-    return html_to_text(html)
+        text = ""
+    if len(text) * 4 < len(markdown.strip()):
+        stripped = safe_text(_MARKERS.sub("", markdown)).strip()
+        if len(stripped) > 2 * len(text):
+            return stripped
+    return text
 
 
 def parse_markdown(data: bytes, name: str = "") -> ParsedArticle:
@@ -210,6 +222,8 @@ def parse_markdown(data: bytes, name: str = "") -> ParsedArticle:
     end = _closing(lines)
     if end is None:
         raise ImportError_("not a Markdown file with front matter")
+    if not any(_KEY.match(line) for line in lines[1:end]):
+        raise ImportError_("not a Markdown file with front matter (no key: value line)")
     meta = parse_front_matter(lines[1:end])
     body_lines = lines[end + 1 :]
     while body_lines and not body_lines[0].strip():
