@@ -58,9 +58,14 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 def word_count(text: str) -> int:
     """Count words; CJK ideographs count one word each, as readers do."""
+    if text.isascii():
+        return sum(1 for _ in _WORD.finditer(text))
     count = 0
     for match in _WORD.finditer(text):
         token = match.group()
+        if token.isascii():
+            count += 1
+            continue
         cjk = sum(1 for ch in token if unicodedata.east_asian_width(ch) == "W")
         count += cjk + (1 if cjk < len(token) else 0)
     return count

@@ -101,30 +101,32 @@ class Library:
 
     def _find(self, s: Session, parsed: ParsedArticle, key: str) -> Article | None:
         """The article *parsed* is already saved as: by its key, else by its URL."""
-        article = s.execute(select(Article).where(Article.dedup_key == key)).scalars().first()
         urls = {u for u in (parsed.url, parsed.canonical_url) if u}
-        if article is None and urls:
-            article = (
-                s.execute(
-                    select(Article)
-                    .where(or_(Article.url.in_(urls), Article.canonical_url.in_(urls)))  # type: ignore[union-attr]
-                    .order_by(Article.id)
-                    .limit(1)
-                )
-                .scalars()
-                .first()
-            )
-        return article
+        match = Article.dedup_key == key
+        if urls:
+            match = or_(match, Article.url.in_(urls), Article.canonical_url.in_(urls))  # type: ignore[union-attr]
+        found = s.execute(select(Article).where(match).order_by(Article.id).limit(8)).scalars()
+        candidates = list(found)
+        return next((a for a in candidates if a.dedup_key == key), None) or next(
+            iter(candidates), None
+        )
 
     def _source_for(self, s: Session, parsed: ParsedArticle) -> Source | None:
         name = safe_line(parsed.source_name or parsed.site)
         if not name:
             return None
+        # The sources met in this transaction (strong references: the session's
+        # identity map alone would let them go and reload them every time).
+        cache: dict[str, Source] = s.info.setdefault("tuireader_sources", {})
+        source = cache.get(name)
+        if source is not None:
+            return source
         source = s.execute(select(Source).where(Source.name == name)).scalars().first()
         if source is None:
             source = Source(name=name, kind="site", url=parsed.site_url)
             s.add(source)
             s.flush()
+        cache[name] = source
         return source
 
     def _save(
@@ -183,10 +185,11 @@ class Library:
         assert article.id is not None
         self._merge_comments(s, article.id, parsed.comments)
         if parsed.tags:
-            self._add_tags(s, article.id, parsed.tags)
+            self._add_tags(s, article.id, parsed.tags, fresh=created)
         for note in parsed.notes:
             self._import_note(s, article.id, note)
-        self._refresh_counts(s, article.id)
+        if not created or parsed.comments or parsed.notes:
+            self._refresh_counts(s, article.id)
         return article.id, created
 
     def _merge_comments(self, s: Session, article_id: int, comments: list[ParsedComment]) -> None:
@@ -266,18 +269,30 @@ class Library:
 
     # -- tags ----------------------------------------------------------------------------------
 
-    def _add_tags(self, s: Session, article_id: int, names: Iterable[str]) -> None:
+    def _add_tags(
+        self, s: Session, article_id: int, names: Iterable[str], *, fresh: bool = False
+    ) -> None:
+        """Link *names* to the article (*fresh*: it has no tags yet, skip the checks)."""
+        cache: dict[str, int] = s.info.setdefault("tuireader_tags", {})
+        linked: set[int] = set()
         for raw in names:
             name = safe_line(raw)[:100]
             if not name:
                 continue
-            tag = s.execute(select(Tag).where(Tag.name == name)).scalars().first()
-            if tag is None:
-                tag = Tag(name=name)
-                s.add(tag)
-                s.flush()
-            if s.get(ArticleTag, (article_id, tag.id)) is None:
-                s.add(ArticleTag(article_id=article_id, tag_id=tag.id))  # type: ignore[arg-type]
+            tag_id = cache.get(name)
+            if tag_id is None:
+                tag = s.execute(select(Tag).where(Tag.name == name)).scalars().first()
+                if tag is None:
+                    tag = Tag(name=name)
+                    s.add(tag)
+                    s.flush()
+                assert tag.id is not None
+                tag_id = cache[name] = tag.id
+            if tag_id in linked:
+                continue
+            linked.add(tag_id)
+            if fresh or s.get(ArticleTag, (article_id, tag_id)) is None:
+                s.add(ArticleTag(article_id=article_id, tag_id=tag_id))
         s.flush()
 
     def set_tags(self, article_id: int, names: Iterable[str]) -> None:
