@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+from rich.console import Console
 
 from tuireader.importers.model import ParsedArticle, ParsedComment
 
@@ -69,3 +73,27 @@ def build_library(path: Path) -> str:
     finally:
         library.close()
     return url
+
+
+async def settle(pilot: Any) -> None:
+    """Wait until every worker is done and the screen has caught up (twice: workers chain)."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def screen_text(app: Any) -> str:
+    """The text on screen now (what a person would read)."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+    )
+    render = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    console.print(render)
+    return console.export_text(styles=False)

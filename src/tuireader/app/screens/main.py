@@ -277,7 +277,10 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
         self.comments.show_thread(view.comments, message.previous_open)
         self._title_comments()
         node = self.comments.cursor_node
-        self._show_comment(node.data if node is not None else None)
+        if view.comments:
+            self._show_comment(node.data if node is not None else None)
+        else:
+            self.query_one("#comment-detail", CommentDetail).update(Text("No comments."))
 
     def _title_comments(self) -> None:
         tree = self.comments

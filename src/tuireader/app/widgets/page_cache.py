@@ -8,7 +8,6 @@ A ``generation`` number tells stale pages (from before a reload) apart.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import replace
 from typing import Generic, Protocol, TypeVar
 
 __all__ = ["PageCache"]
@@ -94,8 +93,3 @@ class PageCache(Generic[RowT]):
     def loaded_pages(self) -> list[int]:
         """The numbers of the loaded pages (for tests and benchmarks)."""
         return sorted(self._pages)
-
-
-def with_flag(row: RowT, **changes: object) -> RowT:
-    """A copy of a frozen dataclass row with *changes* (used for optimistic updates)."""
-    return replace(row, **changes)  # type: ignore[type-var]

@@ -152,9 +152,11 @@ class ReaderView(ScrollView, can_focus=True):
     # -- reading position ------------------------------------------------------------------
 
     def top_offset(self) -> int:
-        """The article-text offset of the first body line on screen (0 when unknown)."""
-        text_map = self.text_map()
+        """The article-text offset of the first body line on screen (0 at the top or unknown)."""
         top = int(self.scroll_y)
+        if top == 0:
+            return 0
+        text_map = self.text_map()
         for index in range(top, min(len(self.lines), top + max(1, self.size.height))):
             offset = text_map.offset_at(index, 0)
             if offset is not None:
@@ -271,7 +273,7 @@ class ReaderView(ScrollView, can_focus=True):
     def on_reader_chunk(self, message: ReaderChunk) -> None:
         """A relayout finished."""
         message.stop()
-        top = self.top_offset() if self.lines else None
+        top = self.top_offset() if self.lines else 0
         self.add_chunk(message.chunk)
         if top:
             self._pending_offset = top

@@ -174,13 +174,17 @@ class TextMap:
         """The ``(line, column)`` showing *offset* of the article's text, or None."""
         if not self._firsts:
             return None
-        k = bisect_right([f[0] for f in self._firsts], offset) - 1
+        # The last body block starting at or before the offset (else the first one).
+        k = bisect_right([first for first, _ in self._firsts], offset) - 1
         block_index = self._firsts[max(k, 0)][1]
         block = self.blocks[block_index]
-        texts = [a[1] for a in block.anchors]
-        j = max(0, bisect_right(texts, offset) - 1)
-        block_off, text_off = block.anchors[j]
-        char = block_off + max(0, offset - text_off) if k >= 0 else 0
+        if k < 0:
+            char = 0
+        else:
+            # The last anchored word at or before the offset, then count on from it.
+            j = max(0, bisect_right([t for _, t in block.anchors], offset) - 1)
+            block_off, text_off = block.anchors[j]
+            char = min(len(block.text.plain), block_off + (offset - text_off))
         candidates = self._line_starts.get(block_index, [])
         for index in candidates:
             entry = self.lines[index]
