@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 
 from tuireader.importers import textdump
 from tuireader.importers._textdump_comments import MAX_DEPTH
+from tuireader.importers._textdump_dates import date_line
 from tuireader.importers.model import ImportError_, ParsedArticle
 from tuireader.importers.textdump import looks_like_textdump, markdown_paragraph, parse_textdump
 from tuireader.text import UNSAFE_CHARS
@@ -219,6 +220,20 @@ VARIANTS = {
         parents=[None, "c1", "c2", "c2", "c1", None, "c6", "c7", None],
         flat=False,
     ),
+    "reddit.txt": dict(
+        title="Why did so many mid-sized cities tear out their streetcars?",
+        paragraphs=1,
+        site="r/urbanplanning",
+        authors=[
+            "rail_historian",
+            "tram_enthusiast",
+            "rail_historian",
+            "suburban_cyclist",
+            "gridlock_gus",
+        ],
+        parents=[None, "c1", "c2", "c1", None],
+        flat=False,
+    ),
     "disqus.txt": dict(
         title="Library Extends Weekend Hours After Petition",
         paragraphs=3,
@@ -301,6 +316,20 @@ CHROME_LINES = {
         "Guidelines",
         "Search:",
         "submit",
+    ],
+    "reddit.txt": [
+        "level",
+        "Share",
+        "Save",
+        "Report",
+        "Follow",
+        "OP",
+        "Upvoted",
+        "Sort by",
+        "312 comments",
+        "Join",
+        "yr. ago",
+        "Posted by",
     ],
     "disqus.txt": [
         "Share this",
@@ -435,6 +464,73 @@ def test_hn_depth_is_capped() -> None:
 
     assert max(depth(k) for k in by_key) == MAX_DEPTH
     assert by_key["c3"].parent_key == "c2"
+
+
+def test_reddit_levels_and_poster() -> None:
+    article = parse_textdump(fixture("reddit.txt"))
+    assert article.author == "u/tram_enthusiast"
+    assert article.comments[0].text.count("\n\n") == 1
+
+
+def test_hn_comment_keeps_code_and_url_lines() -> None:
+    text = (
+        "A Question About Callbacks In Scripts\n"
+        "10 points by asker 2 hours ago | hide | past | favorite | 2 comments\n"
+        "https://example.org/callbacks\n\n"
+        "coder 1 hour ago | next [–]\n\n"
+        "Try this:\n  run(() => {\n    go();\n  })\nhttps://example.org/docs\n"
+        "reply\n\n"
+        "other 1 hour ago | prev [–]\n\n0\nYes.\nreply\n"
+    )
+    article = parse_textdump(text)
+    assert article.text == "https://example.org/callbacks"
+    assert article.comments[0].text == (
+        "Try this:\n  run(() => {\n    go();\n  })\nhttps://example.org/docs"
+    )
+    assert article.comments[1].text == "Yes."  # a bare number is a vote count
+
+
+def test_leave_a_comment_link_above_the_article_does_not_end_it() -> None:
+    long = "This paragraph of the article is long enough to count as real text for sure. "
+    text = (
+        "The Day The River Froze Over\n\n"
+        "A short standfirst that sums the story up in a few words\n"
+        "Leave a comment\n\n" + long * 2 + "\n\n" + long + "Second.\n\n"
+        "Leave a Reply\nYour email address will not be published.\nPost Comment\n"
+    )
+    article = parse_textdump(text)
+    assert len(paragraphs(article)) == 3
+    assert article.comments == []
+
+
+def test_body_text_about_cookies_is_kept() -> None:
+    sentence = "The court found that tracking cookies require consent from every user."
+    text = "Court Rules On Tracking Cookies\n\n" + sentence + "\n\nWe use cookies to improve "
+    text += "your experience. By continuing you accept our cookie policy.\n"
+    article = parse_textdump(text)
+    assert paragraphs(article) == [sentence]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("March 3, 2024 at 10:15 am", (True, datetime(2024, 3, 3, 10, 15, tzinfo=UTC))),
+        ("Posted on 7 November 2017", (True, datetime(2017, 11, 7, tzinfo=UTC))),
+        ("Nov. 7, 2017, 5:32 p.m.", (True, datetime(2017, 11, 7, 17, 32, tzinfo=UTC))),
+        ("2024-03-03T10:15:00+02:00", (True, datetime(2024, 3, 3, 8, 15, tzinfo=UTC))),
+        ("Sunday, 12th of May 2019 12:05 am", (True, datetime(2019, 5, 12, 0, 5, tzinfo=UTC))),
+        ("• 3 years ago", (True, None)),
+        ("· 2 yr. ago", (True, None)),
+        ("5h ago", (True, None)),
+        ("yesterday", (True, None)),
+        ("Mar 3", (True, None)),
+        ("February 30, 2024", (True, None)),
+        ("It was 3 years ago", (False, None)),
+        ("Brother Ma", (False, None)),
+    ],
+)
+def test_date_lines(line: str, expected: tuple[bool, datetime | None]) -> None:
+    assert date_line(line) == expected
 
 
 # --- titles from elsewhere -----------------------------------------------------------------

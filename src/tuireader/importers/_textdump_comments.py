@@ -8,12 +8,14 @@ button, or a form or footer line.  Headers are recognised by shape:
 - one line: ``NAME says:``, ``NAME • 3 years ago``, ``NAME on March 3, 2024``;
 - an author line followed, within a few lines, by a date or a "Reply to" line
   (wpDiscuz, WordPress themes, Disqus);
-- only when a section has none of the above (the reader saved a widget that shows
-  no dates): a short name-shaped line at a comment boundary, followed by text.
+- only when a section has no dated header at all (a widget that shows no dates, as
+  in the seed): a short name-shaped line followed by text, at the start of the
+  section or after a "Reply" button — or between blank lines inside a comment.
 
 Parents:
 
 - wpDiscuz ``Reply to  NAME``: the most recent earlier comment by NAME.
+- Reddit ``level N`` lines: the most recent earlier comment at level N-1.
 - Hacker News, from the navigation words a text dump keeps (indentation is
   lost): no ``parent`` → top level; ``parent`` without ``root`` → reply to the
   latest top-level comment; ``root`` without ``prev`` → first reply to the comment
@@ -25,18 +27,21 @@ Parents:
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from tuireader.importers._textdump_dates import date_line
 from tuireader.importers._textdump_rules import (
+    CHROME,
     bar_set,
     hn_header,
     inline_header,
     is_badge,
     is_chrome,
     is_name,
+    is_noise,
     is_separator,
     is_terminator,
     norm,
@@ -49,6 +54,7 @@ MAX_DEPTH = 100
 """Deeper replies are attached at this depth (limits trees built from guesses)."""
 
 _LOOKAHEAD = 5
+_LEVEL = re.compile(r"level\s+(\d{1,3})", re.I)
 _THREADED_WIDGETS = frozenset(
     {"notify of", "inline feedbacks", "view all comments", "newest most voted", "most voted"}
 )
@@ -67,6 +73,8 @@ class _Draft:
     posted: datetime | None = None
     reply_to: str | None = None
     navs: frozenset[str] | None = None
+    level: int | None = None
+    """Reddit's "level N" line above the header (1 = top level)."""
     strong: bool = True
     """False for a header known only by its "Reply to" line (no date, no HN/says form)."""
     lines: list[str] = field(default_factory=list)
@@ -96,7 +104,7 @@ def _header_at(lines: list[str], i: int) -> tuple[_Draft, int] | None:
         name = reply_to(nxt)
         if name:
             draft.reply_to, last = name, j - 1
-        elif is_badge(nxt):
+        elif is_badge(nxt) or nxt in ("·", "•", "|", "-"):
             last = j - 1
         else:
             is_date, when = date_line(nxt)
@@ -135,6 +143,15 @@ def _bare_author(lines: list[str], i: int, expecting: bool, after_gap: bool) -> 
     return is_text and (expecting or (after_gap and gap))
 
 
+def _is_comment_text(line: str) -> bool:
+    """Not chrome — though a line of code such as ``});`` is kept (only counters are noise)."""
+    if is_badge(line):
+        return False
+    if not is_chrome(line):
+        return True
+    return is_noise(line) and norm(line) not in CHROME and any(c in line for c in "(){}[];=<>")
+
+
 def _read_drafts(raw: list[str]) -> list[_Draft]:
     """Split the section's lines into comment drafts (chrome dropped)."""
     lines = [line.strip() for line in raw]
@@ -143,6 +160,7 @@ def _read_drafts(raw: list[str]) -> list[_Draft]:
     drafts: list[_Draft] = []
     cur: _Draft | None = None
     expecting, after_gap = True, True
+    pending_level: int | None = None
 
     def close() -> None:
         if cur is not None and cur.has_text():
@@ -157,12 +175,17 @@ def _read_drafts(raw: list[str]) -> list[_Draft]:
                 cur.lines.append("")
             i += 1
             continue
+        level = _LEVEL.fullmatch(line) if len(line) < 12 else None
+        if level:
+            pending_level, i = int(level.group(1)), i + 1
+            continue
         header = headers.get(i)
-        if header is None and _bare_author(lines, i, expecting, after_gap and not explicit):
+        if header is None and not explicit and _bare_author(lines, i, expecting, after_gap):
             header = _Draft(line), i
         if header is not None:
             close()
             cur, i = header[0], header[1] + 1
+            cur.level, pending_level = pending_level, None
             expecting = after_gap = False
             continue
         after_gap = False
@@ -172,7 +195,7 @@ def _read_drafts(raw: list[str]) -> list[_Draft]:
         elif cur is not None and not cur.has_text() and (reply_to(line) or date_line(line)[0]):
             cur.reply_to = cur.reply_to or reply_to(line)
             cur.posted = cur.posted or date_line(line)[1]
-        elif cur is not None and not is_chrome(line) and not is_badge(line):
+        elif cur is not None and _is_comment_text(line):
             cur.lines.append(raw[i].rstrip())
         i += 1
     close()
@@ -209,16 +232,20 @@ def parse_comments(raw_lines: list[str]) -> list[ParsedComment]:
     """Read the comments of a comment section given as its lines (see the module doc)."""
     drafts = _read_drafts(raw_lines)
     threaded = any(norm(line) in _THREADED_WIDGETS for line in raw_lines if len(line) < 60)
-    structured = threaded or any(d.navs or d.reply_to for d in drafts)
+    structured = threaded or any(d.navs or d.reply_to or d.level for d in drafts)
     parents: list[int | None] = []
     depth: list[int] = []
     latest_by: dict[str, int] = {}
+    latest_at_level: dict[int, int] = {}
     last_top: int | None = None
     comments: list[ParsedComment] = []
     for idx, draft in enumerate(drafts):
         parent: int | None = None
         if draft.navs is not None:
             parent = _hn_parent(idx, draft.navs, parents, depth, last_top)
+        elif draft.level is not None:
+            parent = latest_at_level.get(draft.level - 1)
+            latest_at_level[draft.level] = idx
         elif draft.reply_to:
             parent = latest_by.get(norm(draft.reply_to))
         while parent is not None and depth[parent] >= MAX_DEPTH:

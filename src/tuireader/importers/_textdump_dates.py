@@ -21,10 +21,13 @@ _ABSOLUTE = [
     re.compile(_WEEKDAY + _MON + r"\s+" + _DAY + r",?\s+(?P<y>\d{4})" + _TIME, re.I),
     re.compile(_WEEKDAY + _DAY + r"\s+(?:of\s+)?" + _MON + r",?\s+(?P<y>\d{4})" + _TIME, re.I),
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:t|\s+)?" + _TIME, re.I),
+    # No year ("Mar 3", "3 March 10:15"): a date line, but no instant.
+    re.compile(_WEEKDAY + _MON + r"\s+" + _DAY + r"(?P<y>)" + _TIME, re.I),
+    re.compile(_WEEKDAY + _DAY + r"\s+(?:of\s+)?" + _MON + r"(?P<y>)" + _TIME, re.I),
 ]
 _RELATIVE = re.compile(
-    r"(?:about\s+|over\s+|almost\s+)?(?:\d+|an?|one)\s+(?:seconds?|secs?|minutes?|mins?|hours?|"
-    r"hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\s+ago|just now|moments? ago|"
+    r"(?:about\s+|over\s+|almost\s+)?(?:\d+|an?|one)\s*(?:seconds?|secs?|minutes?|mins?|hours?|"
+    r"hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?|[smhdwy])\.?\s+ago|just now|moments? ago|"
     r"(?:yesterday|today)(?:\s+at\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?)?",
     re.I,
 )

@@ -54,7 +54,9 @@ add comment|help|link|parent|context|click to see the full-size image|click to e
 click to expand|zoom|{}|[+]|[-]|[–]|δ|new follow-up comments|new replies to my comments|
 notify of new replies to this comment|edited|source|sources|advertisement - scroll to continue|
 avatar|log in with|or sign up with disqus ?|or sign up with disqus|recommend|do not sell my data|
-share ›|reply •|• reply|•
+share ›|reply •|• reply|•|save|restack|expand full comment|image|photo|listen|view comments|
+show comments|hide comments|story continues below advertisement|continue reading the main story|
+give gift|gift this article|share full article|see more|read the full article
 """
 CHROME = bar_set(_CHROME_WORDS)
 
@@ -84,8 +86,10 @@ _CHROME_PATTERNS = (
     r"(?:filed under|posted in|tagged(?: as| with)?)\s*:?\s*\S.*(?<![.!?])",
     r"(?:read more|read also|also read|see also|read next|related|more|watch|listen|"
     r"recommended|opinion|editor's pick)\s*:\s*\S.*",
-    r"(?:share|tweet|email|print)\s+(?:on|via|this|to|it)\b.{0,40}",
-    r"[\d.,]+\s*[kKmM]?\s+(?:shares?|views?|likes?|reads?)",
+    r"(?:share|tweet|email|print)\s+(?:on|via|this|to|it)\b(?:\s+\S+){0,3}",
+    r"[\d.,]+\s*[km]?(?:\s+(?:shares?|views?|likes?|reads?|claps?|points?))?",
+    r"(?:photo(?:graph)?|image|picture)s?\s*(?:by|:|credit:?|courtesy of)\s*.{0,60}",
+    r".{0,60}/\s*(?:getty images|reuters|afp|ap|shutterstock|alamy|epa)",
     r"\d+\s*(?:-|–)?\s*min(?:ute)?s?\s+read|reading time\b.*|listen to (?:this|the) article.*",
     r"(?:©|\(c\)).*|copyright\b.*(?:\d{4}|©).*|.*\ball rights reserved\.?",
     r"(?:sign up|subscribe)\b.*\b(?:newsletter|updates|inbox|e-?mail|alerts?)\b.*",
@@ -102,9 +106,12 @@ _CHROME_PATTERNS = (
     r"(?:posted|published|updated|last updated|modified)\s*(?:on|:)?\s*",
 )
 _CHROME_RE = re.compile("|".join(f"(?:{p})" for p in _CHROME_PATTERNS), re.I)
-_COOKIE = re.compile(
-    r"\bcookies?\b.*\b(?:we use|this (?:web)?site|our (?:web)?site|by (?:continuing|using|"
-    r"clicking)|accept|consent|preferences)\b|\b(?:we use|this (?:web)?site uses)\b.*\bcookies?\b",
+_COOKIE_WHO = re.compile(
+    r"\b(?:we|our|this (?:web)?site|by (?:continuing|using|clicking|browsing))\b", re.I
+)
+_COOKIE_WHAT = re.compile(
+    r"\b(?:use|uses|using|accept|agree|consent|experience|improve|personali[sz]e|policy|"
+    r"settings|preferences)\b",
     re.I,
 )
 _NOISE = re.compile(r"[\d\s.,:;%+\-–—−/#*•·|()\[\]{}$€£¥₽¢_=~^'\"…<>!?@&]*")
@@ -128,7 +135,9 @@ def _is_chrome(line: str) -> bool:
         return True
     if len(line) <= SHORT and _CHROME_RE.fullmatch(key):
         return True
-    if _COOKIE.search(key) or _DOMAIN.fullmatch(line):
+    if "cookie" in key and _COOKIE_WHO.search(key) and _COOKIE_WHAT.search(key):
+        return True  # a cookie banner
+    if "://" not in line and _DOMAIN.fullmatch(line):
         return True
     parts = _SEPS.split(key)
     return len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts)  # breadcrumbs, nav bars
@@ -169,7 +178,8 @@ _TERMINATOR = re.compile(
     r"search:|load more comments|comments are closed\.?|"
     r"(?:proudly )?powered by\s+\S+(?:\s+\S+){0,2}|"
     r"related(?: posts| articles| stories)?|you may also like|you might also like|"
-    r"post comment|your email address will not be published\b.*",
+    r"post comment|your email address will not be published\b.*|"
+    r"would love your thoughts,? please comment\.?x?",
     re.I,
 )
 
@@ -225,17 +235,20 @@ def words(line: str) -> int:
 def is_name(line: str, *, loose: bool = False) -> bool:
     """True when *line* can be a commenter's name.
 
-    Strict (the default): at most 40 characters and 5 words, no sentence ending.
-    ``loose`` (used when a date line follows, which makes a header certain): up to
-    :data:`SHORT` characters (pingback titles), any ending.
+    Strict (the default): not chrome, at most 40 characters and 5 words, no sentence
+    ending.  ``loose`` (used when a date line follows, which makes a header
+    certain): up to :data:`SHORT` characters and any ending (pingback titles); a
+    long line may then even match a chrome pattern.
     """
     return 0 < len(line) <= SHORT and _is_name(line, loose)
 
 
 @lru_cache(maxsize=8192)
 def _is_name(line: str, loose: bool) -> bool:
-    if is_chrome(line) or date_line(line)[0] or reply_to(line):
+    if date_line(line)[0] or reply_to(line):
         return False
+    if is_chrome(line) and not (loose and len(line) > 40 and words(line) > 3):
+        return False  # a long pingback title may contain "All rights reserved"
     return loose or (len(line) <= 40 and len(line.split()) <= 5 and not line.endswith(_SENT_END))
 
 
@@ -342,7 +355,8 @@ def site_from_line(line: str) -> tuple[int, str] | None:
     """A site name found in one line, with its priority (lower is more certain).
 
     0: "Support X" / "Donate to X"; 1: "© 2024 X" / "Copyright 2024 X"; 3: a line
-    that is only a domain ("example.org").  (2 is the title's " | X" suffix.)
+    that is only a domain ("example.org") or a subreddit ("r/name").  (2 is the
+    title's " | X" suffix.)
     """
     if len(line) > 120:
         return None
@@ -357,6 +371,8 @@ def site_from_line(line: str) -> tuple[int, str] | None:
     m = _DOMAIN.fullmatch(line)
     if m and m.group("tld") not in _FILE_EXTS:
         return 3, m.group("s").lower()
+    if re.fullmatch(r"r/\w{2,21}", line):  # a subreddit
+        return 3, line
     return None
 
 

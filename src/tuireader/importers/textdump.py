@@ -191,7 +191,12 @@ def _body(
                 continue
             if words(line) >= 8:
                 lead = False
-            elif strict and words(line) <= 3 and not line.endswith(SENTENCE_END):
+            elif (
+                strict
+                and words(line) <= 3
+                and not line.endswith(SENTENCE_END)
+                and ("://" not in line)
+            ):
                 continue  # a category label or a site name above the article
         if tail and not (words(line) >= 15 and line.endswith(SENTENCE_END)):
             continue  # titles of related posts
@@ -227,10 +232,25 @@ def _is_text(line: str) -> bool:
     return words(line) >= 6 and not is_chrome(line)
 
 
+_LEAVE = re.compile(r"leave a (?:reply|comment)\b.*", re.I)
+
+
+def _article_goes_on(lines: list[str], i: int) -> bool:
+    """Is a "Leave a comment" link at *i* followed by more article text (a link in the post's
+    header, not the comment form)?  True when a long paragraph comes before another marker."""
+    for line in lines[i + 1 : i + 300]:
+        if line and (is_section_start(line) or hn_header(line)):
+            return False
+        if words(line) >= 20 and line.endswith(SENTENCE_END) and not is_chrome(line):
+            return True
+    return False
+
+
 def _section_start(lines: list[str], begin: int) -> int:
     """The index where the comment section starts (``len(lines)`` when there is none)."""
     text_seen = False
     first_marker: int | None = None
+    leave_checks = 0
     for i in range(begin, len(lines)):
         line = lines[i]
         if not line:
@@ -238,6 +258,10 @@ def _section_start(lines: list[str], begin: int) -> int:
         if hn_header(line):
             return i
         if is_section_start(line):
+            if _LEAVE.fullmatch(norm(line)) and leave_checks < 20:
+                leave_checks += 1
+                if _article_goes_on(lines, i):
+                    continue
             if text_seen:
                 return i
             first_marker = i if first_marker is None else first_marker
@@ -316,6 +340,9 @@ def parse_textdump(text: str, *, name: str | None = None) -> ParsedArticle:
     start = _section_start(lines, begin)
     drop = {norm(found.title)} if found else set()
     paragraphs, author, published = _body(lines[begin:start], drop)
+    for line in [line for line in lines[max(0, begin - 12) : begin] if line][-4:]:
+        by = byline(line) or (None, date_line(line)[1])  # "By X" just above the headline
+        author, published = author or by[0], published or by[1]
     comments = parse_comments(raw_lines[start:]) if start < len(lines) else []
     if not paragraphs and not comments and start < len(lines):
         paragraphs, author, published = _body(lines[begin:], drop)
