@@ -7,7 +7,7 @@ In order of certainty:
    and the headline (``Title | Site`` and ``Site – Title`` forms count, and give
    the site; so does the title quoted by a "5 thoughts on “Title”" heading),
    preferring the earliest one followed by article-length text.  The article
-   starts after its last occurrence before that text;
+   starts after its last occurrence before that text (within 60 lines);
 3. a title-like line before the first paragraph: the first one followed by a
    byline or a date, else the first of four words or more, else the first one.
 """
@@ -126,7 +126,7 @@ def _repeated(lines: list[str], limit: int) -> Found | None:
         return long_at[k] if k < len(long_at) else limit
 
     pos, key = min(repeated, key=lambda r: (next_long(r[0][0]) > r[0][0] + 60, r[0][0]))
-    first_long = next_long(pos[0])
+    first_long = min(next_long(pos[0]), pos[0] + 60)
     start = max(p for p in pos if p < first_long) + 1
     bare = [lines[p] for p in pos if norm(lines[p]) == key]
     if bare:

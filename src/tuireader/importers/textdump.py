@@ -53,8 +53,8 @@ __all__ = ["parse_textdump", "looks_like_textdump", "markdown_paragraph", "MAX_C
 
 MAX_CHARS = 20_000_000
 """The longest text accepted (the file importer reads at most 20 MB)."""
-MAX_LINES = 250_000
-"""The most lines accepted."""
+MAX_LINES = 100_000
+"""The most lines accepted (a thread of a thousand comments is some 25,000 lines)."""
 
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _LIST_START = re.compile(r"(?:[-*•+]|\d{1,3}[.)])\s")
@@ -145,7 +145,7 @@ def _join_block(block: list[str]) -> list[str]:
     if len(block) == 2 and block[0].endswith(SENTENCE_END):
         return block
     for a, b in zip(block, block[1:], strict=False):
-        if len(a) + 1 + len(b.split()[0]) <= width or _LIST_START.match(b) or is_chrome(a):
+        if len(a) + 1 + len(b.split(None, 1)[0]) <= width or _LIST_START.match(b) or is_chrome(a):
             return block  # b's first word would have fitted on a: not a wrap
     return [" ".join(block)]
 
@@ -173,7 +173,7 @@ def _body(
     published: datetime | None = None
     lead, tail = True, False
     for line in _logical_lines(lines):
-        if not line or norm(line) in drop:
+        if not line or (len(line) <= MAX_TITLE and norm(line) in drop):
             continue
         if is_tail_marker(line):
             tail = tail or bool(paragraphs)
