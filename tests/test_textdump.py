@@ -234,6 +234,14 @@ VARIANTS = {
         parents=[None, "c1", "c2", "c1", None],
         flat=False,
     ),
+    "substack.txt": dict(
+        title="The quiet return of the pocket notebook",
+        paragraphs=3,
+        site="Lena Ivers",
+        authors=["Paul Brenner", "Ines Moreau"],
+        parents=[None, None],
+        flat=True,
+    ),
     "disqus.txt": dict(
         title="Library Extends Weekend Hours After Petition",
         paragraphs=3,
@@ -330,6 +338,22 @@ CHROME_LINES = {
         "Join",
         "yr. ago",
         "Posted by",
+    ],
+    "substack.txt": [
+        "Subscribe",
+        "Sign in",
+        "Share",
+        "42",
+        "Likes",
+        "12 Comments",
+        "Top",
+        "Latest",
+        "Discussion",
+        "Reply",
+        "Ready for more",
+        "paid subscribers",
+        "Margin Notes",
+        "Privacy",
     ],
     "disqus.txt": [
         "Share this",
@@ -531,6 +555,31 @@ def test_body_text_about_cookies_is_kept() -> None:
 )
 def test_date_lines(line: str, expected: tuple[bool, datetime | None]) -> None:
     assert date_line(line) == expected
+
+
+def test_cjk_article() -> None:
+    text = (
+        "新闻\n国际\n伊拉克军方表示不会对叙利亚境内的武装分子发动地面行动\n\n2024年3月3日\n\n"
+        "伊拉克联合行动司令部的一名军事消息人士周二表示，伊拉克武装部队不会在叙利亚境内开展地面军事行动。\n\n"
+        "消息人士称，边境已经完全安全。\n\n分享\n"
+    )
+    article = parse_textdump(text)
+    assert article.title == "伊拉克军方表示不会对叙利亚境内的武装分子发动地面行动"
+    assert article.published == datetime(2024, 3, 3, tzinfo=UTC)
+    assert paragraphs(article) == [
+        "伊拉克联合行动司令部的一名军事消息人士周二表示，伊拉克武装部队不会在叙利亚境内开展地面军事行动。",
+        "消息人士称，边境已经完全安全。",
+    ]
+    assert looks_like_textdump(text)
+
+
+def test_substack_standfirst_and_dates_without_year() -> None:
+    article = parse_textdump(fixture("substack.txt"))
+    assert (
+        paragraphs(article)[0] == "Why paper is winning again among people who write for a living"
+    )
+    assert article.published == datetime(2024, 3, 3, tzinfo=UTC)
+    assert [c.posted for c in article.comments] == [None, None]  # "Mar 3": no year
 
 
 # --- titles from elsewhere -----------------------------------------------------------------

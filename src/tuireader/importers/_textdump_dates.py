@@ -21,6 +21,7 @@ _ABSOLUTE = [
     re.compile(_WEEKDAY + _MON + r"\s+" + _DAY + r",?\s+(?P<y>\d{4})" + _TIME, re.I),
     re.compile(_WEEKDAY + _DAY + r"\s+(?:of\s+)?" + _MON + r",?\s+(?P<y>\d{4})" + _TIME, re.I),
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:t|\s+)?" + _TIME, re.I),
+    re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日" + _TIME, re.I),
     # No year ("Mar 3", "3 March 10:15"): a date line, but no instant.
     re.compile(_WEEKDAY + _MON + r"\s+" + _DAY + r"(?P<y>)" + _TIME, re.I),
     re.compile(_WEEKDAY + _DAY + r"\s+(?:of\s+)?" + _MON + r"(?P<y>)" + _TIME, re.I),

@@ -56,7 +56,8 @@ notify of new replies to this comment|edited|source|sources|advertisement - scro
 avatar|log in with|or sign up with disqus ?|or sign up with disqus|recommend|do not sell my data|
 share ›|reply •|• reply|•|save|restack|expand full comment|image|photo|listen|view comments|
 show comments|hide comments|story continues below advertisement|continue reading the main story|
-give gift|gift this article|share full article|see more|read the full article
+give gift|gift this article|share full article|see more|read the full article|get started|
+get the app|open in app|lists|ready for more?
 """
 CHROME = bar_set(_CHROME_WORDS)
 
@@ -143,12 +144,15 @@ def _is_chrome(line: str) -> bool:
     return len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts)  # breadcrumbs, nav bars
 
 
+_TAIL_RE = re.compile(r"(?:tags?|categories|tagged as)\s*:.*|(?:more|recommended) from\b.*")
+
+
 def is_tail_marker(line: str) -> bool:
     """True for a bare "Related posts" / "Tags:" style marker that ends the article text."""
     if len(line) > 60:
         return False
     key = norm(line)
-    return key in TAIL_MARKERS or bool(re.fullmatch(r"(?:tags?|categories|tagged as)\s*:.*", key))
+    return key in TAIL_MARKERS or bool(_TAIL_RE.fullmatch(key))
 
 
 _SECTION = re.compile(
@@ -223,27 +227,34 @@ def is_badge(line: str) -> bool:
 
 
 _SENT_END = tuple(".!?…;,:")
-SENTENCE_END = tuple('.!?…"”’»)]')
+SENTENCE_END = tuple('.!?…"”’»)]。！？」』）')
 """Characters a sentence (not a title or a label) ends with."""
 
 
 _NO_WORD = re.compile(r"[\W_]+")
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]")
 
 
 def words(line: str) -> int:
-    """The number of words, counted up to 40: tokens with a letter or digit (bullets and
-    dashes do not count).  Callers compare it with small thresholds, so a megabyte-long
-    line costs no more than a short one."""
-    return _words(line) if len(line) <= SHORT * 2 else _count_words(line)
+    """How many words *line* has, counted up to 40.
+
+    Tokens with a letter or digit count (bullets and dashes do not), each CJK
+    character counts one, and a line counts at least one word per eight
+    characters (for scripts written without spaces).  Callers compare the count
+    with small thresholds, so a megabyte-long line costs no more than a short one.
+    """
+    return _words(line) if len(line) <= SHORT * 2 else 40
 
 
-def _count_words(line: str) -> int:
-    tokens = line.split(None, 40)
-    count = sum(1 for token in tokens[:40] if not _NO_WORD.fullmatch(token))
-    return count + (len(tokens) > 40)
+def cjk_chars(line: str) -> int:
+    """How many CJK (wide) characters *line* has."""
+    return len(_WIDE.findall(line))
 
 
-_words = lru_cache(maxsize=16384)(_count_words)
+@lru_cache(maxsize=16384)
+def _words(line: str) -> int:
+    count = sum(1 for token in line.split() if not _NO_WORD.fullmatch(token))
+    return min(40, max(count + cjk_chars(line), len(line) // 8))
 
 
 def is_name(line: str, *, loose: bool = False) -> bool:

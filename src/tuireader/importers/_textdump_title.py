@@ -8,8 +8,9 @@ In order of certainty:
    the site; so does the title quoted by a "5 thoughts on “Title”" heading),
    preferring the earliest one followed by article-length text.  The article
    starts after its last occurrence before that text (within 60 lines);
-3. a title-like line before the first paragraph: the first one followed by a
-   byline or a date, else the first of four words or more, else the first one.
+3. a title-like line before the first paragraph: among those followed by a
+   byline or a date (else among all), the first of four words or more, else the
+   first one.
 """
 
 from __future__ import annotations
@@ -149,13 +150,18 @@ def _title_like(lines: list[str], limit: int) -> Found | None:
             candidates.append(i)
             if len(candidates) >= 12:
                 break
-    for i in candidates:
-        after = [line for line in lines[i + 1 : i + 12] if line and not is_chrome(line)][:3]
-        if any(date_line(line)[0] or byline(line) for line in after):
-            return Found(lines[i], i + 1)
-    best = next((i for i in candidates if words(lines[i]) >= 4), None)
-    best = candidates[0] if best is None and candidates else best
-    return None if best is None else Found(lines[best], best + 1)
+    dated = [i for i in candidates if _dated(lines, i)]
+    for group in (dated, candidates):
+        best = next((i for i in group if words(lines[i]) >= 4), group[0] if group else None)
+        if best is not None:
+            return Found(lines[best], best + 1)
+    return None
+
+
+def _dated(lines: list[str], i: int) -> bool:
+    """Is line *i* followed, within three lines of text, by a byline or a date?"""
+    after = [line for line in lines[i + 1 : i + 12] if line and not is_chrome(line)][:3]
+    return any(date_line(line)[0] or byline(line) for line in after)
 
 
 def name_title(name: str | None, paragraphs: list[str]) -> str:

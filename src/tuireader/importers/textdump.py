@@ -33,6 +33,7 @@ from tuireader.importers._textdump_dates import date_line
 from tuireader.importers._textdump_rules import (
     SENTENCE_END,
     byline,
+    cjk_chars,
     hn_header,
     inline_header,
     is_chrome,
@@ -129,7 +130,9 @@ def looks_like_textdump(text: str) -> bool:
     tags = _TAG.findall(sample)
     if len(tags) >= 5 and sum(map(len, tags)) > len(stripped) * 0.05:
         return False
-    return any(words(line) >= 3 for line in sample.splitlines())
+    return any(
+        len(line.split(None, 3)) >= 3 or cjk_chars(line[:400]) >= 8 for line in sample.splitlines()
+    )
 
 
 # --- body ----------------------------------------------------------------------------------------
@@ -164,6 +167,11 @@ def _logical_lines(lines: list[str]) -> list[str]:
     return out
 
 
+def _trailing_label(line: str) -> bool:
+    """A short line without a sentence ending ("More from X", "Subscribe to Y")."""
+    return words(line) <= 10 and not line.endswith(SENTENCE_END) and not _LIST_START.match(line)
+
+
 def _body(
     lines: list[str], drop: set[str], *, strict: bool = True
 ) -> tuple[list[str], str | None, datetime | None]:
@@ -189,7 +197,7 @@ def _body(
             if by:
                 author, published = author or by[0], published or by[1]
                 continue
-            if words(line) >= 8:
+            if words(line) >= 20 or (words(line) >= 8 and line.endswith(SENTENCE_END)):
                 lead = False
             elif (
                 strict
@@ -201,10 +209,8 @@ def _body(
         if tail and not (words(line) >= 15 and line.endswith(SENTENCE_END)):
             continue  # titles of related posts
         paragraphs.append(line)
-    while strict and len(paragraphs) > 1 and words(paragraphs[-1]) <= 3:
-        if paragraphs[-1].endswith(SENTENCE_END):
-            break
-        paragraphs.pop()  # a site name or label between the article and the comments
+    while strict and len(paragraphs) > 1 and _trailing_label(paragraphs[-1]):
+        paragraphs.pop()  # a site name, a label or a link between the article and the comments
     if not paragraphs and strict:
         return _body(lines, drop, strict=False)
     return paragraphs, author, published
