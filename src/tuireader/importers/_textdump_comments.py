@@ -35,9 +35,8 @@ from datetime import datetime
 from tuireader.importers._textdump_dates import date_line
 from tuireader.importers._textdump_rules import (
     CHROME,
+    SHORT,
     bar_set,
-    hn_header,
-    inline_header,
     is_badge,
     is_chrome,
     is_name,
@@ -54,15 +53,74 @@ MAX_DEPTH = 100
 """Deeper replies are attached at this depth (limits trees built from guesses)."""
 
 _LOOKAHEAD = 5
+_BLANKS = re.compile(r"\n(?:[ \t]*\n)+")
 _LEVEL = re.compile(r"level\s+(\d{1,3})", re.I)
-_THREADED_WIDGETS = frozenset(
-    {"notify of", "inline feedbacks", "view all comments", "newest most voted", "most voted"}
-)
+_THREADED_WIDGETS = bar_set("notify of|inline feedbacks|view all comments|newest most voted")
 _INTERJECTIONS = bar_set(
     """yes|no|yep|nope|agreed|exactly|indeed|true|false|same|this|lol|lmao|wow|thanks|thank you|
 ok|okay|sure|right|wrong|nice|great|amen|bingo|ha|haha|hahaha|hmm|what|why|how|really|
 correct|indeed so|well said|so true|+1|me too|good|bad|sad|wtf|omg"""
 )
+
+
+# --- comment headers --------------------------------------------------------------------------
+
+_HN = re.compile(
+    r"(?P<user>[\w-]{1,30})\s+(?P<when>(?:\d+|an?)\s+\w+\s+ago|on\s+[^|]{6,40}?)"
+    r"(?:\s*\|\s*(?P<navs>.*?))?\s*(?:\[[-–+]\]|\[\d+ more\])?",
+    re.I,
+)
+_HN_NAVS = bar_set("root|parent|prev|next|context|flag|favorite|vote|unvote|edit|delete|link")
+
+
+def hn_header(line: str) -> tuple[str, datetime | None, frozenset[str]] | None:
+    """Parse a Hacker-News comment header ``user 3 hours ago | parent | next [–]``.
+
+    Returns (user, posted, navigation words) or ``None``.  A header needs either
+    navigation words or the collapse toggle, so that prose such as "it was 3
+    years ago" is never taken for one.
+    """
+    if len(line) > SHORT or "|" not in line and "[" not in line:
+        return None
+    m = _HN.fullmatch(line)
+    if not m:
+        return None
+    navs = frozenset(w.strip().lower() for w in (m.group("navs") or "").split("|") if w.strip())
+    if navs - _HN_NAVS and not all(w.startswith("on:") for w in navs - _HN_NAVS):
+        return None
+    is_date, when = date_line(m.group("when"))
+    if not is_date:
+        return None
+    return m.group("user"), when, navs & _HN_NAVS
+
+
+_SAYS = re.compile(
+    r"(?P<name>.{1,60}?)\s+(?:says|said|wrote|commented)(?:\s+on\s+.{4,40}?)?:", re.I
+)
+_INLINE = re.compile(r"(?P<name>.{1,60}?)\s*(?:\s[•·|–—-]|\son)\s+(?P<date>.{3,60})", re.I)
+
+
+def _proper(name: str) -> bool:
+    """One token (a user name), or up to four words that each start with a capital or digit."""
+    words = name.split()
+    return len(words) == 1 or (
+        len(words) <= 4 and all(w[:1].isupper() or w[:1].isdigit() for w in words)
+    )
+
+
+def inline_header(line: str) -> tuple[str, datetime | None] | None:
+    """A one-line header: "NAME says:", "NAME • 3 years ago", "NAME on March 3, 2024"."""
+    if len(line) > 120:
+        return None
+    m = _SAYS.fullmatch(line)
+    if m and is_name(m.group("name")) and _proper(m.group("name")):
+        return m.group("name").strip(), None
+    m = _INLINE.fullmatch(line)
+    if m and is_name(m.group("name").strip()) and _proper(m.group("name")):
+        is_date, when = date_line(m.group("date"))
+        if is_date:
+            return m.group("name").strip(), when
+    return None
 
 
 @dataclass(slots=True)
@@ -80,7 +138,11 @@ class _Draft:
     lines: list[str] = field(default_factory=list)
 
     def has_text(self) -> bool:
-        return any(line.strip() for line in self.lines)
+        return bool(self.lines)  # only non-blank lines start it; blanks come between them
+
+    def add(self, line: str) -> None:
+        if line or self.lines:
+            self.lines.append(line)
 
 
 def _header_at(lines: list[str], i: int) -> tuple[_Draft, int] | None:
@@ -136,8 +198,7 @@ def _bare_author(lines: list[str], i: int, expecting: bool, after_gap: bool) -> 
     line = lines[i]
     if not is_name(line) or norm(line) in _INTERJECTIONS:
         return False
-    words = line.split()
-    if len(words) > 1 and not all(w[:1].isupper() or w[:1].isdigit() for w in words):
+    if not _proper(line):
         return False
     is_text, gap = _next_text(lines, i)
     return is_text and (expecting or (after_gap and gap))
@@ -172,7 +233,7 @@ def _read_drafts(raw: list[str]) -> list[_Draft]:
         if not line:
             after_gap = True
             if cur is not None and cur.lines and cur.lines[-1]:
-                cur.lines.append("")
+                cur.add("")
             i += 1
             continue
         level = _LEVEL.fullmatch(line) if len(line) < 12 else None
@@ -196,7 +257,7 @@ def _read_drafts(raw: list[str]) -> list[_Draft]:
             cur.reply_to = cur.reply_to or reply_to(line)
             cur.posted = cur.posted or date_line(line)[1]
         elif cur is not None and _is_comment_text(line):
-            cur.lines.append(raw[i].rstrip())
+            cur.add(raw[i].rstrip())
         i += 1
     close()
     return drafts
@@ -222,10 +283,7 @@ def _hn_parent(
 
 def _clean_text(lines: list[str]) -> str:
     """Join a comment's lines: dedent, one blank line between paragraphs."""
-    text = textwrap.dedent("\n".join(lines)).strip()
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return safe_text(text)
+    return safe_text(_BLANKS.sub("\n\n", textwrap.dedent("\n".join(lines)).strip()))
 
 
 def parse_comments(raw_lines: list[str]) -> list[ParsedComment]:

@@ -26,6 +26,11 @@ def bar_set(text: str) -> frozenset[str]:
 
 def norm(line: str) -> str:
     """Casefold *line*, collapse its whitespace and trim bullets, arrows and colons."""
+    return _norm(line) if len(line) <= SHORT * 2 else " ".join(line.split()).casefold().strip(_EDGE)
+
+
+@lru_cache(maxsize=16384)
+def _norm(line: str) -> str:
     return " ".join(line.split()).casefold().strip(_EDGE)
 
 
@@ -215,7 +220,8 @@ def reply_to(line: str) -> str | None:
     if not m:
         return None
     name = " ".join(m.group(1).split())
-    return name if name and len(name.split()) <= 6 else None
+    ok = name and len(name.split()) <= 6 and not any(c in name for c in ",;!?")
+    return name if ok else None
 
 
 _BADGES = bar_set("guest|member|author|admin|moderator|mod|editor|staff|subscriber|op")
@@ -275,81 +281,6 @@ def _is_name(line: str, loose: bool) -> bool:
     if is_chrome(line) and not (loose and len(line) > 40 and words(line) > 3):
         return False  # a long pingback title may contain "All rights reserved"
     return loose or (len(line) <= 40 and len(line.split()) <= 5 and not line.endswith(_SENT_END))
-
-
-# --- comment headers --------------------------------------------------------------------------
-
-_HN = re.compile(
-    r"(?P<user>[\w-]{1,30})\s+(?P<when>(?:\d+|an?)\s+\w+\s+ago|on\s+[^|]{6,40}?)"
-    r"(?:\s*\|\s*(?P<navs>.*?))?\s*(?:\[[-–+]\]|\[\d+ more\])?",
-    re.I,
-)
-_HN_NAVS = frozenset(
-    {
-        "root",
-        "parent",
-        "prev",
-        "next",
-        "context",
-        "flag",
-        "favorite",
-        "vote",
-        "unvote",
-        "edit",
-        "delete",
-        "link",
-        "undown",
-        "unflag",
-    }
-)
-
-
-def hn_header(line: str) -> tuple[str, datetime | None, frozenset[str]] | None:
-    """Parse a Hacker-News comment header ``user 3 hours ago | parent | next [–]``.
-
-    Returns (user, posted, navigation words) or ``None``.  A header needs either
-    navigation words or the collapse toggle, so that prose such as "it was 3
-    years ago" is never taken for one.
-    """
-    if len(line) > SHORT or "|" not in line and "[" not in line:
-        return None
-    m = _HN.fullmatch(line)
-    if not m:
-        return None
-    navs = frozenset(w.strip().lower() for w in (m.group("navs") or "").split("|") if w.strip())
-    if navs - _HN_NAVS and not all(w.startswith("on:") for w in navs - _HN_NAVS):
-        return None
-    is_date, when = date_line(m.group("when"))
-    if not is_date:
-        return None
-    return m.group("user"), when, navs & _HN_NAVS
-
-
-_SAYS = re.compile(
-    r"(?P<name>.{1,60}?)\s+(?:says|said|wrote|commented)(?:\s+on\s+.{4,40}?)?:", re.I
-)
-_INLINE = re.compile(r"(?P<name>.{1,60}?)\s*(?:\s[•·|–—-]|\son)\s+(?P<date>.{3,60})", re.I)
-
-
-def _proper(name: str) -> bool:
-    """One token (a user name), or up to four words that each start with a capital."""
-    words = name.split()
-    return len(words) == 1 or (len(words) <= 4 and all(w[:1].isupper() for w in words))
-
-
-def inline_header(line: str) -> tuple[str, datetime | None] | None:
-    """A one-line header: "NAME says:", "NAME • 3 years ago", "NAME on March 3, 2024"."""
-    if len(line) > 120:
-        return None
-    m = _SAYS.fullmatch(line)
-    if m and is_name(m.group("name")):
-        return m.group("name").strip(), None
-    m = _INLINE.fullmatch(line)
-    if m and is_name(m.group("name").strip()) and _proper(m.group("name")):
-        is_date, when = date_line(m.group("date"))
-        if is_date:
-            return m.group("name").strip(), when
-    return None
 
 
 _SUPPORT = re.compile(

@@ -28,14 +28,12 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from tuireader.importers._textdump_comments import parse_comments
+from tuireader.importers._textdump_comments import hn_header, inline_header, parse_comments
 from tuireader.importers._textdump_dates import date_line
 from tuireader.importers._textdump_rules import (
     SENTENCE_END,
     byline,
     cjk_chars,
-    hn_header,
-    inline_header,
     is_chrome,
     is_section_maybe,
     is_section_start,
