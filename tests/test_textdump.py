@@ -778,10 +778,18 @@ def rendered_text(markdown: str) -> list[tuple[str, str]]:
         "[ref]: http://example.org",
         "```",
         "2024) was a year",
+        "see https://example.org/a_b*c (and http://x.org/<b>) or (http://x.org/a).",
+        "http://x.org\\#, http://x.org&amp; https://x.org/%41 www.example.com/_x_",
     ],
 )
 def test_markdown_paragraph_renders_as_the_plain_text(text: str) -> None:
     assert rendered_text(markdown_paragraph(text)) == [("paragraph_open", text)]
+
+
+def test_markdown_keeps_plain_urls_clickable() -> None:
+    tokens = _MD.parseInline(markdown_paragraph("read https://example.org/a_b_c now"))[0].children
+    links = [t.attrs["href"] for t in tokens or [] if t.type == "link_open"]
+    assert links == ["https://example.org/a_b_c"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -791,6 +799,34 @@ def test_markdown_paragraph_renders_as_the_plain_text(text: str) -> None:
     .filter(bool)
 )
 def test_markdown_paragraph_property(text: str) -> None:
+    assert rendered_text(markdown_paragraph(text)) == [("paragraph_open", text)]
+
+
+_MD_PIECES = st.sampled_from(
+    [
+        *"abc 12#*_-+>[]()<>&;!`~\\|=:./",
+        "&amp;",
+        "&#65;",
+        "http://x.org",
+        "https://a.b/c_d",
+        "www.x.com",
+        "<b>",
+        "](",
+        "1.",
+        "- ",
+        "[x]: ",
+        "\u00a0",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_MD_PIECES, min_size=1, max_size=30)
+    .map(lambda p: " ".join("".join(p).split()))
+    .filter(bool)
+)
+def test_markdown_paragraph_property_with_urls_and_markup(text: str) -> None:
     assert rendered_text(markdown_paragraph(text)) == [("paragraph_open", text)]
 
 

@@ -48,6 +48,11 @@ from tuireader.importers._textdump_title import MAX_TITLE, find_title, name_titl
 from tuireader.importers.model import ImportError_, ParsedArticle
 from tuireader.text import UNSAFE_CHARS, safe_line, safe_text
 
+try:  # what the linkify rule of the reader's Markdown parser uses (a textual dependency)
+    from linkify_it import LinkifyIt
+except ImportError:  # pragma: no cover - then URLs are escaped like the rest of the text
+    LinkifyIt = None
+
 __all__ = ["parse_textdump", "looks_like_textdump", "markdown_paragraph", "MAX_CHARS", "MAX_LINES"]
 
 MAX_CHARS = 20_000_000
@@ -61,8 +66,27 @@ _LIST_START = re.compile(r"(?:[-*•+]|\d{1,3}[.)])\s")
 
 # --- Markdown -----------------------------------------------------------------------------------
 
-_MD_INLINE = re.compile(r"[\\`*_~<]|\]\(|&(?=#?\w{1,32};)")
+_MD_INLINE = re.compile(r"[\\`*_~<]|\]\(|&(?=#?\w{1,32};)|(?<=http):(?=//)|(?<=https):(?=//)", re.I)
+_URL_WORD = re.compile(r"((?<!\S)https?://\S+)", re.I)
 _MD_BLOCK = re.compile(r"[#>+-]|(\d{1,9})[.)]|\[[^\]]*\]:")
+_LINKIFY = LinkifyIt() if LinkifyIt is not None else None
+
+
+def _escape(text: str) -> str:
+    return _MD_INLINE.sub(r"\\\g<0>", text)
+
+
+def _md_url(word: str) -> str:
+    """A word that starts with a URL: the URL is left for Markdown's linkify rule when that
+    rule will take exactly it (and show it unchanged); otherwise the word is escaped, its
+    colon included, so that it stays text."""
+    m = _LINKIFY.match_at_start(word) if _LINKIFY else None
+    if m and m.raw == m.url and "%" not in m.raw and not m.raw.endswith("*"):
+        out = m.raw + _escape(word[len(m.raw) :])
+        again = _LINKIFY.match_at_start(out) if _LINKIFY else None
+        if again and again.raw == m.raw:
+            return out
+    return _escape(word)
 
 
 def markdown_paragraph(text: str) -> str:
@@ -71,8 +95,10 @@ def markdown_paragraph(text: str) -> str:
     Escaped: backslashes, code, emphasis and strike marks, ``<`` (HTML, autolinks),
     ``](`` (inline links), entities, and a leading block marker (``#``, ``>``, a list
     bullet or number, a link reference definition).  Brackets are otherwise kept.
+    ``http(s)://`` URLs stay clickable through linkify (see :func:`_md_url`).
     """
-    out = _MD_INLINE.sub(lambda m: "\\" + m.group(0), text)
+    parts = _URL_WORD.split(text)  # odd items are words that start with a URL
+    out = "".join(_md_url(p) if i % 2 else _escape(p) for i, p in enumerate(parts))
     m = _MD_BLOCK.match(out)
     if m and m.group(1):
         return out[: m.end(1)] + "\\" + out[m.end(1) :]
