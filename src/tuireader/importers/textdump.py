@@ -383,8 +383,8 @@ def parse_textdump(text: str, *, name: str | None = None) -> ParsedArticle:
         title = title[:MAX_TITLE].rsplit(" ", 1)[0] + "…"
     return ParsedArticle(
         title=title or "Untitled",
-        body_markdown=_markdown(paragraphs),
-        text="\n\n".join(paragraphs),
+        body_markdown=safe_text(_markdown(paragraphs)),
+        text=safe_text("\n\n".join(paragraphs)),
         author=safe_line(author or (found.author if found else None)) or None,
         published=published or (found.published if found else None),
         site=safe_line(_site(lines, found.site if found else None)) or None,
