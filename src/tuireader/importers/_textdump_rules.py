@@ -12,6 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from tuireader.importers._textdump_dates import date_line
+from tuireader.text import collapse_ws
 
 SHORT = 200
 """Only lines up to this many characters can be chrome, headers or dates."""
@@ -26,12 +27,12 @@ def bar_set(text: str) -> frozenset[str]:
 
 def norm(line: str) -> str:
     """Casefold *line*, collapse its whitespace and trim bullets, arrows and colons."""
-    return _norm(line) if len(line) <= SHORT * 2 else " ".join(line.split()).casefold().strip(_EDGE)
+    return _norm(line) if len(line) <= SHORT * 2 else collapse_ws(line).casefold().strip(_EDGE)
 
 
 @lru_cache(maxsize=16384)
 def _norm(line: str) -> str:
-    return " ".join(line.split()).casefold().strip(_EDGE)
+    return collapse_ws(line).casefold().strip(_EDGE)
 
 
 # Whole lines (after :func:`norm`) that are navigation, sharing, forms or widget chrome.
