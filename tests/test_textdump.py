@@ -876,3 +876,16 @@ def test_any_text_gives_a_safe_article_or_import_error(text: str) -> None:
 @given(st.lists(st.one_of(_VOCAB, st.text(max_size=40)), max_size=60))
 def test_any_mix_of_dump_lines_gives_a_safe_article_or_import_error(lines: list[str]) -> None:
     check_result("\n".join(lines))
+
+
+def test_wordpress_says_header_with_an_initial() -> None:
+    """A "NAME says:" header whose name ends in an initial keeps the name, not "says:"."""
+    article = parse_textdump(fixture("wordpress_initial_author.txt"))
+    assert article.title == "The Quiet Economics of Community Gardens"
+    assert article.author == "Jane Miller"
+    assert len(article.text.split("\n\n")) == 3
+    assert [c.author for c in article.comments] == ["Tom Baker", "Jane Miller", "Priya S."]
+    assert all(c.posted is not None for c in article.comments)
+    for chrome in ("Share this", "Leave a Reply", "Post Comment", "Reply"):
+        assert chrome not in article.text
+    assert not any(c.text.strip() == "Reply" for c in article.comments)

@@ -113,7 +113,8 @@ def inline_header(line: str) -> tuple[str, datetime | None] | None:
     if len(line) > 120:
         return None
     m = _SAYS.fullmatch(line)
-    if m and is_name(m.group("name")) and _proper(m.group("name")):
+    # "says:" makes it a header: the name may end in an initial ("Priya S.").
+    if m and is_name(m.group("name"), loose=True) and _proper(m.group("name")):
         return m.group("name").strip(), None
     m = _INLINE.fullmatch(line)
     if m and is_name(m.group("name").strip()) and _proper(m.group("name")):
