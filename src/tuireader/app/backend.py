@@ -195,6 +195,55 @@ class Backend:
         """Remember the reading position (an offset in the article's plain text)."""
         self.library.set_reading_position(article_id, position)
 
+    # -- the web (each runs its own event loop: call from a thread worker) -------------------
+
+    fetch_limits: Any = None
+    """``FetchLimits`` for the app's fetches (server modes refuse private addresses)."""
+
+    def add_urls(self, urls: list[str], on_result: Callable[..., None] | None = None) -> list[Any]:
+        """Fetch and save *urls*; ``WebResult`` per URL (see :mod:`tuireader.webimport`)."""
+        import asyncio
+
+        from tuireader.webimport import add_urls
+
+        return asyncio.run(
+            add_urls(self.library, urls, limits=self.fetch_limits, on_result=on_result)
+        )
+
+    def fetch_pending(self, on_result: Callable[..., None] | None = None) -> list[Any]:
+        """Fetch every pending article's page (earlier failures included)."""
+        import asyncio
+
+        from tuireader.webimport import fetch_pending
+
+        return asyncio.run(
+            fetch_pending(
+                self.library, retry_failed=True, limits=self.fetch_limits, on_result=on_result
+            )
+        )
+
+    def sync_feeds(self, on_feed: Callable[..., None] | None = None) -> Any:
+        """Sync every feed; a ``SyncOutcome`` (see :mod:`tuireader.feedsync`)."""
+        import asyncio
+
+        from tuireader.feedsync import sync_feeds
+
+        return asyncio.run(sync_feeds(self.library, limits=self.fetch_limits, on_feed=on_feed))
+
+    def stripped(self, article_id: int) -> str:
+        """The "what was stripped" report; raises ``ImportError_`` without a saved page."""
+        from tuireader.webimport import stripped_text
+
+        return stripped_text(self.library, article_id)
+
+    def import_paths(
+        self, paths: list[Path], progress: Callable[[Path, int, int], None] | None = None
+    ) -> ImportOutcome:
+        """Import files and folders (see :func:`tuireader.importing.import_paths`)."""
+        from tuireader.importing import import_paths
+
+        return import_paths(self.library, paths, progress)
+
     def import_samples(
         self, folder: Path, progress: Callable[[Path, int, int], None] | None = None
     ) -> ImportOutcome | None:

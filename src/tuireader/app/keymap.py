@@ -92,6 +92,15 @@ KEYS: tuple[KeySpec, ...] = (
     _k("screen.follow", "f", "follow_link", "Follow link", "Follow a link by its number."),
     _k("screen.open_url", "o", "open_url", "Open URL", "Open or copy the article's address."),
     _k("screen.reload", "ctrl+r", "reload", "Reload", "Reload the list from the library."),
+    _k("screen.add_url", "plus", "add_url", "Add URL",
+       "Save web pages (with their comment threads) by their URLs."),
+    _k("screen.import", "I", "import_files", "Import files",
+       "Import files or folders: pages, Markdown, feeds, OPML, exports, text dumps."),
+    _k("screen.sync", "U", "sync_feeds", "Sync feeds", "Fetch every feed the library follows."),
+    _k("screen.fetch_pending", "P", "fetch_pending", "Fetch pending",
+       "Fetch the pages of pending articles (URL-only rows, summary-only entries)."),
+    _k("screen.stripped", "X", "stripped", "What was stripped",
+       "Show what the extractor left out of the article's saved page."),
     # -- article list -----------------------------------------------------------------------
     _k("list.down", "j,down", "cursor_down", "Down"),
     _k("list.up", "k,up", "cursor_up", "Up"),
@@ -162,6 +171,7 @@ _NAMES = {
     "space": "space",
     "pagedown": "PgDn",
     "pageup": "PgUp",
+    "plus": "+",
 }
 
 

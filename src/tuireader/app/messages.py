@@ -31,6 +31,9 @@ __all__ = [
     "SearchFailed",
     "TagsLoaded",
     "FilterChoices",
+    "WebProgress",
+    "WebDone",
+    "StrippedReady",
 ]
 
 
@@ -123,3 +126,33 @@ class FilterChoices(DataMessage):
     tags: list[tuple[str, int]]
     sites: list[tuple[str, int]]
     extra: Any = None
+
+
+@dataclass(eq=False)
+class WebProgress(DataMessage):
+    """A web job (add, sync, fetch, import) advanced: *done* of *total*; *label* is plain text."""
+
+    job: str
+    done: int
+    total: int
+    label: str = ""
+
+
+@dataclass(eq=False)
+class WebDone(DataMessage):
+    """A web job ended: *summary* for the notification, *problems* one line each."""
+
+    job: str
+    summary: str
+    problems: list[str]
+    opened: int | None = None
+    """An article to open (a single URL added from the app)."""
+
+
+@dataclass(eq=False)
+class StrippedReady(DataMessage):
+    """The "what was stripped" report of an article, to show."""
+
+    article_id: int
+    title: str
+    report: str

@@ -32,6 +32,7 @@ from tuireader.app.messages import (
     SearchFailed,
 )
 from tuireader.app.screens.article_actions import ArticleActions
+from tuireader.app.screens.web_actions import WebActions
 from tuireader.app.widgets.article_list import ArticleList
 from tuireader.app.widgets.comment_tree import CommentDetail, CommentTree
 from tuireader.app.widgets.header import LibraryHeader, ListStatus
@@ -53,7 +54,7 @@ def layout_for(width: int, height: int) -> Mode:
     return "wide" if width >= 120 else "medium"
 
 
-class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
+class MainScreen(ArticleActions, WebActions, ReportWorkerErrors, Screen[None]):
     """Everything the reader does happens here."""
 
     BINDINGS = bindings_for("screen")

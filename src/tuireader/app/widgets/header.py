@@ -27,6 +27,8 @@ class LibraryHeader(Static):
         super().__init__(Text("tuireader", style="bold"), id=id)
         self.counts: LibraryCounts | None = None
         self.status = "opening the library…"
+        self.job = ""
+        """A running job's progress (``Syncing feeds 2/9: …``), shown after the counts."""
 
     def set_counts(self, counts: LibraryCounts) -> None:
         """Show new totals."""
@@ -37,6 +39,11 @@ class LibraryHeader(Static):
     def set_status(self, status: str) -> None:
         """Show *status* (plain text) instead of the counts, e.g. while opening."""
         self.status = status
+        self._draw()
+
+    def set_job(self, job: str) -> None:
+        """Show a running job's progress (plain text) after the counts; ``""`` clears it."""
+        self.job = job
         self._draw()
 
     def _draw(self) -> None:
@@ -53,6 +60,8 @@ class LibraryHeader(Static):
                 f"{thousands(c.notes)} notes",
             ]
             line.append(" " + " · ".join(parts))
+        if self.job:
+            line.append("  ▸ " + safe_line(self.job), style="italic")
         self.update(line)
 
 
