@@ -35,6 +35,8 @@ from tuireader.webimport import (
     DEFAULT_CONCURRENCY,
     Writer,
     fetch_article,
+    image_fetcher,
+    keep_article_images,
     open_fetcher,
     run_bounded,
 )
@@ -154,11 +156,13 @@ async def _parse(result: FetchResult) -> ParsedFeed:
     )
 
 
-async def _full_page(fetcher: Fetcher, entry: ParsedArticle) -> tuple[ParsedArticle, str | None]:
+async def _full_page(
+    fetcher: Fetcher, entry: ParsedArticle, include_images: bool = False
+) -> tuple[ParsedArticle, str | None]:
     """The entry with its page's full text, or the entry and the reason it failed."""
     assert entry.url is not None
     try:
-        page, _result = await fetch_article(fetcher, entry.url)
+        page, _result = await fetch_article(fetcher, entry.url, include_images=include_images)
     except Exception as exc:  # noqa: BLE001 - the entry stays, pending
         message = str(exc) if isinstance(exc, ImportError_) else type(exc).__name__
         return entry, safe_line(message)[:300] or "failed"
@@ -178,8 +182,10 @@ async def _store_entries(
     parsed: ParsedFeed,
     result: FeedSyncResult,
     full_text: bool,
+    pictures: Fetcher | None = None,
 ) -> None:
-    """Save a feed's entries as articles of its source (fetching full pages if asked)."""
+    """Save a feed's entries as articles of its source (fetching full pages if asked);
+    with *pictures* (an image fetcher), the images of new articles are kept."""
     entries = parsed.entries
     for entry in entries:
         entry.source_name = feed.title
@@ -203,7 +209,7 @@ async def _store_entries(
             wanted = wanted[:MAX_FULL_TEXT]
         pages = await run_bounded(
             [entries[i] for i in wanted],
-            lambda e: _full_page(fetcher, e),
+            lambda e: _full_page(fetcher, e, pictures is not None),
             FULL_TEXT_CONCURRENCY,
         )
         for index, (page, error) in zip(wanted, pages, strict=True):
@@ -215,6 +221,8 @@ async def _store_entries(
     saved = await writer.run(library.save_many, entries, source_id=feed.id)
     for entry, (article_id, created) in zip(entries, saved, strict=True):
         (result.new if created else result.updated).append(article_id)
+        if created and pictures is not None and "![" in entry.body_markdown:
+            await keep_article_images(writer, pictures, article_id, entry.body_markdown)
         if entry.pending:
             result.pending += 1
             error = failures.get(entry.url or "")
@@ -234,6 +242,7 @@ async def _sync_one(
     feed: FeedView,
     full_text: bool | None,
     document: tuple[FetchResult, ParsedFeed] | None = None,
+    pictures: Fetcher | None = None,
 ) -> FeedSyncResult:
     """Sync one feed; every failure is caught, stored and returned."""
     result = FeedSyncResult(feed.id, feed.title, feed.feed_url, "synced")
@@ -251,7 +260,7 @@ async def _sync_one(
             fetched, parsed = document
         result.warnings.extend(parsed.warnings)
         wants_full = feed.full_text if full_text is None else full_text
-        await _store_entries(library, writer, fetcher, feed, parsed, result, wants_full)
+        await _store_entries(library, writer, fetcher, feed, parsed, result, wants_full, pictures)
         await writer.run(
             record_sync,
             library.db,
@@ -282,21 +291,26 @@ async def sync_feeds(
     limits: FetchLimits | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
     on_feed: FeedCallback | None = None,
+    images: bool = False,
 ) -> SyncOutcome:
     """Sync every feed (or those named by id or URL in *feeds*), concurrently.
 
     *full_text* ``True`` fetches the pages of summary-only entries for every
-    feed, ``False`` for none, ``None`` as each feed was set up.
+    feed, ``False`` for none, ``None`` as each feed was set up.  *images* keeps
+    the images of new articles offline.
     """
     if feeds is None:
         targets = await asyncio.to_thread(list_feeds, library.db)
     else:
         targets = [await asyncio.to_thread(get_feed, library.db, key) for key in feeds]
     writer = Writer(library)
-    async with open_fetcher(fetcher, limits) as fetcher_:
+    async with (
+        open_fetcher(fetcher, limits) as fetcher_,
+        image_fetcher(images, fetcher, limits) as pictures,
+    ):
         results = await run_bounded(
             targets,
-            lambda feed: _sync_one(library, writer, fetcher_, feed, full_text),
+            lambda feed: _sync_one(library, writer, fetcher_, feed, full_text, None, pictures),
             concurrency,
             on_feed,
         )
@@ -311,15 +325,19 @@ async def follow_feed(
     categories: Iterable[str] = (),
     fetcher: Fetcher | None = None,
     limits: FetchLimits | None = None,
+    images: bool = False,
 ) -> FeedSyncResult:
-    """Follow the feed at *url* and import its entries.
+    """Follow the feed at *url* and import its entries (with their images, if asked).
 
     *url* may also be a web page that names its feed in a ``<link
     rel="alternate">``.  Raises :class:`ImportError_` (a :class:`FetchError`
     for network problems) when no feed can be read there; nothing is stored
     then.
     """
-    async with open_fetcher(fetcher, limits) as fetcher_:
+    async with (
+        open_fetcher(fetcher, limits) as fetcher_,
+        image_fetcher(images, fetcher, limits) as pictures,
+    ):
         fetched = await fetcher_.fetch(url, accept=("feed", "html"))
         feed_url = url.strip()
         if not is_feed(fetched.body):
@@ -339,8 +357,10 @@ async def follow_feed(
             full_text=full_text,
         )
         feed = await asyncio.to_thread(get_feed, library.db, feed_id)
+        document = (fetched, parsed)
+        writer = Writer(library)
         result = await _sync_one(
-            library, Writer(library), fetcher_, feed, full_text or None, (fetched, parsed)
+            library, writer, fetcher_, feed, full_text or None, document, pictures
         )
     result.created = created
     return result

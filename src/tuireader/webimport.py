@@ -33,6 +33,8 @@ __all__ = [
     "Writer",
     "open_fetcher",
     "fetch_article",
+    "image_fetcher",
+    "keep_article_images",
     "run_bounded",
     "add_urls",
     "fetch_pending",
@@ -95,15 +97,35 @@ async def open_fetcher(
         yield own
 
 
-async def fetch_article(fetcher: Fetcher, url: str) -> tuple[ParsedArticle, FetchResult]:
+async def fetch_article(
+    fetcher: Fetcher, url: str, *, include_images: bool = False
+) -> tuple[ParsedArticle, FetchResult]:
     """Fetch a page and extract its article and comments (in a thread).
 
     Raises :class:`ImportError_` (a :class:`FetchError` for network problems)."""
     result = await fetcher.fetch(url, accept="html")
     parsed = await asyncio.to_thread(
-        parse_html, result.body, url=result.final_url, encoding=result.charset
+        parse_html,
+        result.body,
+        url=result.final_url,
+        encoding=result.charset,
+        include_images=include_images,
     )
     return parsed, result
+
+
+@asynccontextmanager
+async def image_fetcher(
+    wanted: bool, base: Fetcher | None, limits: FetchLimits | None
+) -> AsyncIterator[Fetcher | None]:
+    """A fetcher for images (their own size cap) when *wanted*, else ``None``."""
+    if not wanted:
+        yield None
+        return
+    from tuireader.images import image_limits
+
+    async with Fetcher(image_limits(limits or (base.limits if base else None))) as fetcher:
+        yield fetcher
 
 
 async def run_bounded(
@@ -149,13 +171,15 @@ def _unique(urls: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-async def _keep_images(
-    writer: Writer, fetcher: Fetcher, article_id: int, parsed: ParsedArticle
+async def keep_article_images(
+    writer: Writer, fetcher: Fetcher | None, article_id: int, markdown: str
 ) -> int:
-    """Keep the article's images offline; the number kept (0 when nothing to do)."""
+    """Keep an article's images offline; the number kept (0 without an image fetcher)."""
+    if fetcher is None:
+        return 0
     from tuireader.images import keep_images
 
-    outcome = await keep_images(writer, fetcher, article_id, parsed.body_markdown)
+    outcome = await keep_images(writer, fetcher, article_id, markdown)
     return outcome.kept
 
 
@@ -179,7 +203,7 @@ async def add_urls(
 
     async def one(url: str) -> WebResult:
         try:
-            parsed, result = await fetch_article(fetcher_, url)
+            parsed, result = await fetch_article(fetcher_, url, include_images=images)
             known = await asyncio.to_thread(
                 find_by_urls, library.db, [url, result.final_url, parsed.canonical_url or ""]
             )
@@ -188,7 +212,7 @@ async def add_urls(
                 None,
             )
             article_id, created = await writer.run(library.save_article, parsed, into=into)
-            kept = await _keep_images(writer, fetcher_, article_id, parsed) if images else 0
+            kept = await keep_article_images(writer, pictures, article_id, parsed.body_markdown)
         except Exception as exc:  # noqa: BLE001 - one URL must not stop the others
             return _failure(url, exc)
         return WebResult(
@@ -201,7 +225,10 @@ async def add_urls(
             images=kept,
         )
 
-    async with open_fetcher(fetcher, limits) as fetcher_:
+    async with (
+        open_fetcher(fetcher, limits) as fetcher_,
+        image_fetcher(images, fetcher, limits) as pictures,
+    ):
         return await run_bounded(_unique(urls), one, concurrency, on_result)
 
 
@@ -229,9 +256,9 @@ async def fetch_pending(
 
     async def one(item: PendingArticle) -> WebResult:
         try:
-            parsed, result = await fetch_article(fetcher_, item.url)
+            parsed, result = await fetch_article(fetcher_, item.url, include_images=images)
             article_id, _created = await writer.run(library.save_article, parsed, into=item.id)
-            kept = await _keep_images(writer, fetcher_, article_id, parsed) if images else 0
+            kept = await keep_article_images(writer, pictures, article_id, parsed.body_markdown)
         except Exception as exc:  # noqa: BLE001 - one URL must not stop the others
             failed = _failure(item.url, exc)
             failed.article_id, failed.title = item.id, item.title
@@ -250,7 +277,10 @@ async def fetch_pending(
             images=kept,
         )
 
-    async with open_fetcher(fetcher, limits) as fetcher_:
+    async with (
+        open_fetcher(fetcher, limits) as fetcher_,
+        image_fetcher(images, fetcher, limits) as pictures,
+    ):
         return await run_bounded(items, one, concurrency, on_result)
 
 

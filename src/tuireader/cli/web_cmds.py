@@ -25,7 +25,8 @@ ImagesOpt = Annotated[
 
 
 def _say(line: Text | str) -> None:
-    console.print(line if isinstance(line, Text) else Text(line))
+    """One line on stdout, never wrapped (scripts read these lines)."""
+    console.print(line if isinstance(line, Text) else Text(line), soft_wrap=True)
 
 
 def _warn(prefix: str, message: str) -> None:
@@ -160,6 +161,50 @@ def stripped_cmd(
         console.print(Text(report))
 
 
+@app.command("images")
+def images_cmd(
+    article_id: Annotated[int, typer.Argument(help="The article's id.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """List the images an article keeps offline (number n is [image n] in the reader)."""
+    from tuireader.images import image_path
+    from tuireader.store.db import StoreError
+    from tuireader.store.images import article_images
+    from tuireader.store.queries import get_raw
+
+    db = state.library().db
+    try:
+        get_raw(db, article_id)  # an unknown id is an error
+    except StoreError as exc:
+        fail(str(exc))
+    rows = article_images(db, article_id)
+
+    def path_of(r: Any) -> str | None:
+        return str(image_path(r.sha256, r.content_type)) if r.sha256 else None
+
+    if as_json:
+        emit_json(
+            [
+                {
+                    "number": r.number,
+                    "url": r.url,
+                    "alt": r.alt,
+                    "path": path_of(r),
+                    "content_type": r.content_type,
+                    "size": r.size,
+                    "error": r.error,
+                }
+                for r in rows
+            ]
+        )
+        return
+    if not rows:
+        _say(f"article {article_id} keeps no images (add it with --images)")
+    for r in rows:
+        where = path_of(r) or f"not kept: {r.error}"
+        _say(Text(f"[image {r.number}] {r.alt or '(no description)'}: {where}"))
+
+
 # -- feeds -----------------------------------------------------------------------------------
 
 
@@ -223,6 +268,7 @@ def feed_add(
     tag: Annotated[
         list[str] | None, typer.Option("--tag", help="Tag the feed's articles (repeatable).")
     ] = None,
+    images: ImagesOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Follow a feed and import its entries."""
@@ -232,7 +278,9 @@ def feed_add(
 
     try:
         result = asyncio.run(
-            follow_feed(state.library(), url, full_text=full_text, categories=tag or ())
+            follow_feed(
+                state.library(), url, full_text=full_text, categories=tag or (), images=images
+            )
         )
     except (ImportError_, StoreError) as exc:
         fail(f"{url}: {exc}")
@@ -376,6 +424,7 @@ def sync_cmd(
             "feed was added.",
         ),
     ] = None,
+    images: ImagesOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Fetch every feed (conditional GET); a feed's error is reported and kept, never fatal."""
@@ -387,7 +436,13 @@ def sync_cmd(
         with _progress("Syncing", not as_json) as update:
             on_feed = (lambda r, d, t: update(r.title, d, t)) if update else None
             outcome = asyncio.run(
-                sync_feeds(library, feeds=feeds or None, full_text=full_text, on_feed=on_feed)
+                sync_feeds(
+                    library,
+                    feeds=feeds or None,
+                    full_text=full_text,
+                    on_feed=on_feed,
+                    images=images,
+                )
             )
     except StoreError as exc:
         fail(str(exc))

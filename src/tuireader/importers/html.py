@@ -102,15 +102,21 @@ def _site_url(url: str | None) -> str | None:
 
 
 def parse_html(
-    data: bytes | str, *, url: str | None = None, encoding: str | None = None
+    data: bytes | str,
+    *,
+    url: str | None = None,
+    encoding: str | None = None,
+    include_images: bool = False,
 ) -> ParsedArticle:
     """Extract the article and its comment thread from an HTML page.
 
     *data* is the page as fetched (bytes, decoded with *encoding*, else the charset
     found in the page) or as text; *url* is where it came from (used to resolve
     links and as a fallback title).  ``raw`` keeps the original bytes with
-    ``raw_format="html"``.  Raises :class:`ImportError_` for a page that is empty,
-    too large, binary, nested too deeply, or has no article text and no comments.
+    ``raw_format="html"``.  With *include_images* the body keeps the article's
+    images as ``![alt](url)`` (their URLs resolved against *url*).  Raises
+    :class:`ImportError_` for a page that is empty, too large, binary, nested too
+    deeply, or has no article text and no comments.
     """
     url = _http_url(url)
     tree = load_tree(data, encoding=encoding)
@@ -135,6 +141,7 @@ def parse_html(
                 include_formatting=True,
                 include_links=True,
                 include_tables=True,
+                include_images=include_images,
             )
             if document is None:
                 if thread is None:
@@ -170,9 +177,10 @@ def parse_html(
 
 
 def _plain(body: etree._Element) -> str:
-    """trafilatura's plain text of *body*, without link targets."""
+    """trafilatura's plain text of *body*, without link targets or images."""
     body = deepcopy(body)
     etree.strip_tags(body, "ref")
+    etree.strip_elements(body, "graphic", with_tail=False)
     return xmltotxt(body, False)
 
 

@@ -14,6 +14,7 @@ __all__ = [
     "LibraryCounts",
     "ImportOutcome",
     "FeedView",
+    "ImageView",
 ]
 
 
@@ -141,6 +142,23 @@ class FeedView:
     last_synced: datetime | None
     created: datetime
     article_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ImageView:
+    """Image ``number`` of an article (``[image n]`` in the reader) and where it is kept.
+
+    ``sha256`` names the file in the images folder; it is ``None`` (and
+    ``error`` says why) when the image could not be kept.
+    """
+
+    number: int
+    url: str
+    alt: str
+    sha256: str | None
+    content_type: str | None
+    size: int
+    error: str | None = None
 
 
 @dataclass(slots=True)
