@@ -264,3 +264,20 @@ def test_sync_with_opml_categories_tags_the_entries(cli, db: str, server: LiveSe
     shown = run_json(cli, db, "show", "1")
     assert shown["title"] == "T1" and shown["tags"] == ["Reading", "slow"]
     assert shown["site"] == "Tagged"
+
+
+def test_a_backup_restores_the_feeds(cli, db: str, tmp_path: Path) -> None:
+    source = FIXTURES / "opml" / "subscriptions.opml"
+    assert cli("--db", db, "--no-sample", "feed", "import-opml", str(source)).exit_code == 0
+    backup = tmp_path / "backup.json"
+    assert cli("--db", db, "--no-sample", "export", "--out", str(backup)).exit_code == 0
+    restored = str(tmp_path / "restored.db")
+    result = run_json(cli, restored, "import", str(backup))  # feeds only, no articles
+    assert len(result["feeds"]) == 3
+
+    def shape(rows: list[dict]) -> set[tuple]:
+        return {(f["title"], f["feed_url"], f["site_url"], tuple(f["categories"])) for f in rows}
+
+    assert shape(run_json(cli, restored, "feed", "list")) == shape(
+        run_json(cli, db, "feed", "list")
+    )

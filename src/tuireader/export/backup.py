@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from tuireader import __version__
 from tuireader.store.db import Database
+from tuireader.store.feeds import feed_categories
 from tuireader.store.models import Article, Source
 from tuireader.store.queries import get_article
 from tuireader.store.types import utcnow
@@ -104,6 +105,8 @@ def library_document(db: Database) -> dict[str, Any]:
                 "last_modified": src.last_modified,
                 "last_error": src.last_error,
                 "last_synced": iso(src.last_synced),
+                "full_text": bool(src.full_text),
+                "categories": list(feed_categories(src.categories)),
             }
             for src in s.execute(select(Source).order_by(Source.id)).scalars()
         ]

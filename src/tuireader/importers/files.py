@@ -149,13 +149,9 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 def _register_builtin() -> None:
     from tuireader.importers import bundle
+    from tuireader.importers.formats import parse_bundle_input, register_builtin_formats
 
-    register_format(
-        "bundle",
-        lambda data, _name: bundle.is_bundle(data),
-        lambda data, _name: bundle.parse_bundle(data),
-    )
-    from tuireader.importers.formats import register_builtin_formats
+    register_format("bundle", lambda data, _name: bundle.is_bundle(data), parse_bundle_input)
 
     register_builtin_formats(register_format)
 

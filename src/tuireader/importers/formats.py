@@ -31,6 +31,8 @@ __all__ = [
     "looks_like_feed",
     "looks_like_export",
     "saved_from_url",
+    "parse_bundle_input",
+    "feeds_of_backup",
     "register_builtin_formats",
 ]
 
@@ -140,6 +142,44 @@ def _parse_export(data: bytes, name: str) -> ParsedInput:
     where = "entry" if result.service in _JSON_SERVICES else "line"
     warnings = [f"{where} {error.line}: {error.message}" for error in result.errors]
     return ParsedInput(articles=result.articles, warnings=warnings, format=result.service)
+
+
+def parse_bundle_input(data: bytes, name: str = "") -> ParsedInput:
+    """A bundle or backup: its articles, and the feeds a backup's ``sources`` follow."""
+    from tuireader.importers.bundle import parse_bundle
+
+    return ParsedInput(articles=parse_bundle(data), feeds=feeds_of_backup(data), format="bundle")
+
+
+def feeds_of_backup(data: bytes) -> list[OpmlFeed]:
+    """The feeds listed in a ``tuireader-backup`` document's ``sources`` (others: none)."""
+    import json
+
+    from tuireader.importers.common import clean_tags, decode_text, http_url
+    from tuireader.text import safe_line
+
+    try:
+        document = json.loads(decode_text(data))
+    except (ValueError, RecursionError):
+        return []
+    sources = document.get("sources") if isinstance(document, dict) else None
+    feeds: list[OpmlFeed] = []
+    for source in sources if isinstance(sources, list) else []:
+        if not isinstance(source, dict) or source.get("kind") != "feed":
+            continue
+        url = http_url(source.get("feed_url"))
+        if url is None:
+            continue
+        categories = source.get("categories")
+        feeds.append(
+            OpmlFeed(
+                title=safe_line(source.get("name"))[:500] or url,
+                xml_url=url,
+                html_url=http_url(source.get("url")),
+                categories=clean_tags(categories if isinstance(categories, list) else []),
+            )
+        )
+    return feeds
 
 
 def register_builtin_formats(
