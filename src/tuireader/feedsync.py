@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+import httpx
+
 from tuireader.importers.common import http_url
 from tuireader.importers.feeds import ParsedFeed, is_feed, parse_feed
 from tuireader.importers.fetch import Fetcher, FetchError, FetchLimits, FetchResult
@@ -131,8 +133,6 @@ def discover_feed_url(page: FetchResult) -> str | None:
             href = (link.get("href") or "").strip()
             if not href:
                 continue
-            import httpx
-
             try:
                 url = str(httpx.URL(page.final_url).join(href))
             except (httpx.InvalidURL, ValueError):

@@ -13,7 +13,7 @@ import sys
 from tuireader.cli.common import app, err_console
 
 # Register the commands (each module adds its own to ``app``).
-from tuireader.cli import db_cmds, library_cmds, web_cmds  # noqa: E402,F401  isort: skip
+from tuireader.cli import db_cmds, feed_cmds, library_cmds, web_cmds  # noqa: E402,F401  isort: skip
 
 __all__ = ["app", "main"]
 
