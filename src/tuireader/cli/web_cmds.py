@@ -14,6 +14,7 @@ import typer
 from rich.text import Text
 
 from tuireader.cli.common import JsonOpt, app, console, emit_json, err_console, fail, state
+from tuireader.text import safe_line
 
 ImagesOpt = Annotated[
     bool,
@@ -28,7 +29,7 @@ def say(line: Text | str) -> None:
 
 def warn(prefix: str, message: str) -> None:
     """``prefix: message`` on one line of stderr (``error``, ``warning``, ``skipped``)."""
-    err_console.print(Text(f"{prefix}: {' '.join(message.split())}"))
+    err_console.print(Text(f"{prefix}: {safe_line(message)}"))
 
 
 @contextmanager
