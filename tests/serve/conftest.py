@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import asyncssh
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-STANDIN = Path(__file__).with_name("standin_app.py")
+from termclient import ROOT, standin_command
 
 
 @pytest.fixture(scope="session")
@@ -42,15 +39,10 @@ def sample_db(tmp_path: Path) -> str:
 
     url = f"sqlite:///{tmp_path / 'shared.db'}"
     library = Library.open(url)
-    outcome = import_paths(library, [ROOT / "sample_data"])
+    outcome = import_paths(library, sorted((ROOT / "sample_data").glob("*.json")))
     library.close()
-    assert outcome.imported and not outcome.failed
+    assert len(outcome.imported) >= 5 and not outcome.failed
     return url
-
-
-def standin_command(db_url: str) -> list[str]:
-    """The stand-in app, with the real app's options."""
-    return [sys.executable, str(STANDIN), "--db", db_url, "--no-sample"]
 
 
 @pytest.fixture

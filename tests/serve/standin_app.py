@@ -11,7 +11,7 @@ import argparse
 import os
 
 from textual.app import App, ComposeResult
-from textual.events import Key, Resize
+from textual.events import Key, Paste, Resize
 from textual.widgets import Static
 
 
@@ -47,6 +47,9 @@ class StandIn(App[None]):
             self.query_one("#typed", Static).update(
                 f"typed={self.typed[-60:]} len={len(self.typed)}"
             )
+
+    def on_paste(self, event: Paste) -> None:
+        self.query_one("#saved", Static).update(f"pasted={len(event.text)}")
 
     def save_note(self) -> None:
         from sqlalchemy import select

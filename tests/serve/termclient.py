@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import asyncssh
 import pyte
+
+ROOT = Path(__file__).resolve().parents[2]
+STANDIN = Path(__file__).with_name("standin_app.py")
+
+
+def standin_command(db_url: str) -> list[str]:
+    """The stand-in app (tests/serve/standin_app.py), with the real app's options."""
+    return [sys.executable, str(STANDIN), "--db", db_url, "--no-sample"]
 
 
 class TermSession(asyncssh.SSHClientSession):  # type: ignore[misc]

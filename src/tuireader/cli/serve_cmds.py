@@ -149,11 +149,14 @@ def serve_web(
     no_mouse: NoMouse = False,
 ) -> None:
     """Serve the reader on a web page (textual-serve). It has NO authentication."""
+    from tuireader.serve.config import app_command
     from tuireader.serve.web import NO_AUTH_WARNING, is_loopback, make_web_server, web_command
 
     db_url = _prepared_db_url()
     if not is_loopback(host):
         url = public_url or f"http://{host}:{port}"
         _say(NO_AUTH_WARNING.format(url=url, port=port), style="bold red")
-    server = make_web_server(web_command(db_url, mouse=not no_mouse), host, port, public_url)
+    server = make_web_server(
+        web_command(app_command(db_url, mouse=not no_mouse)), host, port, public_url
+    )
     server.serve()

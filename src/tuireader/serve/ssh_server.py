@@ -118,6 +118,7 @@ class ConnectionHandler(asyncssh.SSHServer):  # type: ignore[misc]
         self.sessions = 0
         self.bytes_out = 0
         self.events: list[str] = []
+        self.app_sessions: list[AppSession] = []
 
     # -- connection ------------------------------------------------------------------------
 
@@ -222,7 +223,9 @@ class ConnectionHandler(asyncssh.SSHServer):  # type: ignore[misc]
 
     def session_requested(self) -> AppSession:
         """A session channel: the app (or a clear refusal, see :class:`AppSession`)."""
-        return AppSession(self)
+        session = AppSession(self)
+        self.app_sessions.append(session)
+        return session
 
     def connection_requested(self, *_args: Any) -> bool:
         """Refuse direct TCP/IP (``ssh -L``, ``-D``)."""

@@ -38,7 +38,13 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         self._idle_timer: asyncio.TimerHandle | None = None
         self._last_input = time.monotonic()
         self._idled_out = False
+        self._seen_output = False
         self._ended = False
+
+    @property
+    def process(self) -> PtyProcess | None:
+        """The app's process, once started."""
+        return self._proc
 
     # -- requests -------------------------------------------------------------------------
 
@@ -138,6 +144,9 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[misc]
             self._chan.exit(min(code, 255))
 
     def _to_client(self, data: bytes) -> None:
+        if not self._seen_output:  # the idle clock starts when the reader sees something
+            self._seen_output = True
+            self._last_input = time.monotonic()
         with contextlib.suppress(Exception):
             self._chan.write(data)
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import ipaddress
 import shlex
+from collections.abc import Sequence
 from typing import Any
-
-from tuireader.serve.config import app_command
 
 __all__ = ["NO_AUTH_WARNING", "is_loopback", "make_web_server", "web_command"]
 
@@ -33,9 +32,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def web_command(db_url: str, *, mouse: bool = True) -> str:
-    """The shell command textual-serve runs for each visitor (it takes one string)."""
-    return "TUIREADER_REMOTE=web exec " + shlex.join(app_command(db_url, mouse=mouse))
+def web_command(argv: Sequence[str]) -> str:
+    """The shell command textual-serve runs for each visitor (it takes one string).
+
+    *argv* is the app's (:func:`tuireader.serve.config.app_command`), quoted for
+    ``/bin/sh`` and told it is served on the web.
+    """
+    return "TUIREADER_REMOTE=web exec " + shlex.join(argv)
 
 
 def make_web_server(
