@@ -7,6 +7,7 @@ shows its size and environment and saves notes), run exactly as the real one is.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -364,3 +365,39 @@ def test_odd_user_names_are_logged_inert(tmp_path: Path) -> None:
     (line,) = [line for line in lines if "outcome=" in line]
     assert not any(c in line for c in "\x1b\x07\u202e\x9b")
     assert "user='x]52;c;aGk=y2J'" in line and "outcome=auth-refused" in line
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+async def test_a_dropped_connection_leaves_no_app_behind(serve: Any, client_key: Any) -> None:
+    handle = await serve()
+    conn = await connect(handle.port, client_key)
+    session = await open_term(conn)
+    await session.wait_for("size=100x30")
+    (app_session,) = _sessions(handle)
+    pid = app_session.process.pid
+    assert _alive(pid)
+    conn.abort()  # the client vanishes without a goodbye
+    deadline = time.monotonic() + 15
+    while _alive(pid) or handle.state.active_sessions:
+        assert time.monotonic() < deadline, "the app outlived its connection"
+        await asyncio.sleep(0.1)
+    assert "outcome=ok" in await _line_for(handle, "outcome=")
+
+
+async def test_closing_the_server_ends_every_app(serve: Any, client_key: Any) -> None:
+    handle = await serve()
+    conn = await connect(handle.port, client_key)
+    session = await open_term(conn)
+    await session.wait_for("size=100x30")
+    (app_session,) = _sessions(handle)
+    pid = app_session.process.pid
+    await handle.close()
+    assert not _alive(pid)
+    await asyncio.wait_for(session.closed.wait(), 10)

@@ -107,10 +107,10 @@ def serve_ssh(
         login_timeout=login_timeout,
         mouse=not no_mouse,
     )
-    _setup_log(log_file or data_dir() / "serve-ssh.log")
 
     async def serve() -> None:
         handle = await start_ssh_server(config)
+        _setup_log(log_file or data_dir() / "serve-ssh.log")
         where = "this machine only" if _loopback(host) else "other machines too"
         library = "one per key, in " + str(data_dir() / "libraries") if library_per_key else db_url
         _say(f"tuireader: serving over SSH on {host}:{handle.port} ({where})")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ import asyncssh
 from tuireader.paths import data_dir
 from tuireader.serve.config import SSHServeConfig, key_library_path
 from tuireader.serve.hostkey import load_or_create_host_key
+from tuireader.serve.pty_proc import HANGUP_GRACE
 from tuireader.serve.ssh_session import AppSession
 from tuireader.text import safe_line
 
@@ -272,13 +272,23 @@ class SSHServerHandle:
         return int(self.acceptor.get_port())
 
     async def close(self) -> None:
-        """Stop listening, close every connection (their apps are hung up)."""
+        """Stop listening, close every connection, and see every app process end."""
         self.acceptor.close()
+        processes = [
+            s.process for h in self.state.handlers for s in h.app_sessions if s.process is not None
+        ]
         for handler in list(self.state.handlers):
             if handler.conn is not None:
                 handler.conn.close()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.acceptor.wait_closed(), 5)
+        for process in processes:
+            process.hangup()
+        waits = [asyncio.ensure_future(p.wait()) for p in processes if p.pid is not None]
+        if waits:
+            _done, pending = await asyncio.wait(waits, timeout=HANGUP_GRACE + 2)
+            for task in pending:
+                task.cancel()
 
 
 def _check_authorized_keys(path: Path) -> None:
@@ -346,18 +356,6 @@ async def start_ssh_server(config: SSHServeConfig) -> SSHServerHandle:
     return SSHServerHandle(acceptor, state, host_key)
 
 
-def describe_bind(host: str) -> str:
-    """A short note on who can reach *host*."""
-    if host in ("127.0.0.1", "::1", "localhost"):
-        return "this machine only"
-    return "other machines too: only the keys in authorized_keys get in"
-
-
 def default_authorized_keys() -> Path:
     """``data_dir()/authorized_keys`` (a file the owner fills with the readers' public keys)."""
     return data_dir() / "authorized_keys"
-
-
-def env_flag(name: str) -> bool:
-    """True when an environment variable is set to something other than 0/empty."""
-    return os.environ.get(name, "") not in ("", "0")
