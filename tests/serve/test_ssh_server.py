@@ -145,6 +145,9 @@ async def test_agent_and_x11_forwarding_are_refused(
             )
             screen = await session.wait_for("size=100x30")
             assert "agent=False display=False" in screen
+            (served,) = [s for s in _sessions(handle) if s.process is not None]
+            assert served.channel.get_agent_path() is None  # no agent socket was made
+            assert served.channel.get_x11_display() is None
             await _quit(session)
     finally:
         server.close()

@@ -15,11 +15,10 @@ from tuireader.serve.pty_proc import TERMINAL_RESET, PtyProcess
 if TYPE_CHECKING:
     from tuireader.serve.ssh_server import ConnectionHandler
 
-__all__ = ["AppSession", "NEEDS_TERMINAL", "BUSY", "NO_COMMANDS"]
+__all__ = ["AppSession", "NEEDS_TERMINAL", "BUSY"]
 
 NEEDS_TERMINAL = "tuireader needs a terminal: use ssh -t\r\n"
 BUSY = "tuireader: the server is busy ({n} sessions open); try again later\r\n"
-NO_COMMANDS = "tuireader runs no commands here: connect without one (ssh -t -p PORT HOST)\r\n"
 IDLE = "\r\ntuireader: closed after {s:g} s without input\r\n"
 
 
@@ -40,6 +39,11 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         self._idled_out = False
         self._seen_output = False
         self._ended = False
+
+    @property
+    def channel(self) -> Any:
+        """The SSH channel (``asyncssh.SSHServerChannel``)."""
+        return self._chan
 
     @property
     def process(self) -> PtyProcess | None:
@@ -71,10 +75,8 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         return True
 
     def exec_requested(self, command: str) -> bool:
-        """Refuse commands (``ssh host cmd``, scp)."""
+        """Refuse commands (``ssh host cmd``, scp): the client reports the failed request."""
         self._handler.note("exec")
-        with contextlib.suppress(Exception):
-            self._chan.write_stderr(NO_COMMANDS.encode())
         return False
 
     def subsystem_requested(self, subsystem: str) -> bool:
