@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,17 @@ class TermSession(asyncssh.SSHClientSession):  # type: ignore[misc]
                 )
             await asyncio.sleep(0.05)
         return self.text()
+
+    async def wait_until(
+        self, check: Callable[[list[str]], bool], what: str, timeout: float = 30.0
+    ) -> list[str]:
+        """Wait until *check* holds for the screen's lines; return them."""
+        deadline = time.monotonic() + timeout
+        while not check(self.screen.display):
+            if self.closed.is_set() or time.monotonic() > deadline:
+                raise AssertionError(f"never {what}; screen:\n{self.text()}")
+            await asyncio.sleep(0.05)
+        return list(self.screen.display)
 
     def resize(self, cols: int, rows: int) -> None:
         """Resize the local screen and tell the server."""
