@@ -16,12 +16,15 @@ SAMPLE_SEED = ROOT / "sample_data" / "000_d9db49b707615066.txt"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the user's real data or config directories."""
     base = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("TUIREADER_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("TUIREADER_CONFIG_DIR", str(base / "config"))
     monkeypatch.delenv("TUIREADER_DB", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
 
 
 @pytest.fixture

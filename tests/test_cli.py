@@ -14,19 +14,29 @@ import pytest
 from tuireader.importers.files import MAX_FILE_BYTES
 
 SEED_TITLE = "Iraqi Military Is Not Going To Launch Ground Operation Against ISIS In Syria: Report"
-CHROME = ["2,500 $", "Support SouthFront", "Click to see the full-size image", "Notify of",
-          "Newest Most Voted", "Inline Feedbacks", "View all comments", "Would love your thoughts"]
+CHROME = [
+    "2,500 $",
+    "Support SouthFront",
+    "Click to see the full-size image",
+    "Notify of",
+    "Newest Most Voted",
+    "Inline Feedbacks",
+    "View all comments",
+    "Would love your thoughts",
+]
 
 
-def run(*args: str, env: dict[str, str] | None = None, user: str | None = None,
-        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, user: str | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real ``tuireader`` entry point in a subprocess."""
     cmd = [sys.executable, "-m", "tuireader", *args]
     if user is not None:
         cmd = ["setpriv", f"--reuid={user}", "--regid=65534", "--clear-groups", *cmd]
     full_env = {**os.environ, **(env or {}), "COLUMNS": "120"}
-    return subprocess.run(cmd, capture_output=True, text=True, env=full_env, input=stdin,
-                          timeout=120)
+    return subprocess.run(
+        cmd, capture_output=True, text=True, env=full_env, input=stdin, timeout=120
+    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], fragment: str) -> None:
@@ -87,7 +97,9 @@ def test_every_command(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-
     starred = json.loads(cli("--db", db, "list", "--view", "starred", "--json").stdout)
     assert starred["total"] >= 1
     first_id = listing["articles"][0]["id"]
-    added = json.loads(cli("--db", db, "note", "add", str(first_id), "my [b]note[/b]", "--json").stdout)
+    added = json.loads(
+        cli("--db", db, "note", "add", str(first_id), "my [b]note[/b]", "--json").stdout
+    )
     shown = json.loads(cli("--db", db, "show", str(first_id), "--json").stdout)
     assert any(n["id"] == added["id"] and n["text"] == "my [b]note[/b]" for n in shown["notes"])
     human_show = cli("--db", db, "show", str(first_id))
@@ -119,8 +131,20 @@ def test_every_command(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-
 
 
 def test_help_everywhere(cli) -> None:  # type: ignore[no-untyped-def]
-    for args in ([], ["import"], ["list"], ["show"], ["search"], ["note"], ["note", "add"],
-                 ["export"], ["db"], ["db", "path"], ["db", "check"], ["db", "backup"]):
+    for args in (
+        [],
+        ["import"],
+        ["list"],
+        ["show"],
+        ["search"],
+        ["note"],
+        ["note", "add"],
+        ["export"],
+        ["db"],
+        ["db", "path"],
+        ["db", "check"],
+        ["db", "backup"],
+    ):
         result = cli(*args, "--help")
         assert result.exit_code == 0 and "Usage" in result.stdout, args
 
@@ -168,7 +192,11 @@ def test_folder_of_good_and_bad(tmp_path: Path, seed_path: Path) -> None:
     assert "2 imported, 0 updated, 3 failed" in result.stdout
     failures = [ln for ln in result.stderr.splitlines() if ln.startswith("failed: ")]
     assert len(failures) == 3
-    assert {Path(ln.split(": ")[1]).name for ln in failures} == {"empty.txt", "bad.json", "blob.txt"}
+    assert {Path(ln.split(": ")[1]).name for ln in failures} == {
+        "empty.txt",
+        "bad.json",
+        "blob.txt",
+    }
     assert json.loads(run("--db", db, "list", "--json").stdout)["total"] == 2
 
 
@@ -196,12 +224,27 @@ def test_read_only_directory(tmp_path: Path) -> None:
         if shutil.which("setpriv") is None:
             pytest.skip("running as root without setpriv to drop privileges")
         probe = subprocess.run(
-            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
-             "-c", "import tuireader.cli"], capture_output=True, env={**os.environ})
+            [
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                sys.executable,
+                "-c",
+                "import tuireader.cli",
+            ],
+            capture_output=True,
+            env={**os.environ},
+        )
         if probe.returncode != 0:
             pytest.skip("user nobody cannot read this checkout or its Python")
-        result = run("--db", str(ro / "x.db"), "list", user="nobody",
-                     env={"HOME": str(base), "TUIREADER_DATA_DIR": str(base / "d")})
+        result = run(
+            "--db",
+            str(ro / "x.db"),
+            "list",
+            user="nobody",
+            env={"HOME": str(base), "TUIREADER_DATA_DIR": str(base / "d")},
+        )
     else:
         result = run("--db", str(ro / "x.db"), "list")
     assert_one_line_error(result, "not writable")

@@ -27,8 +27,20 @@ SEED = SAMPLE_DIR / "000_d9db49b707615066.txt"
 SEED_SHA256 = "e8a484f7f708a3217ed1310e8e73baeb9761fbe3ebe1a8479714d8317be41124"
 
 ARTICLE_KEYS = {
-    "url", "title", "author", "published", "site", "site_url", "language",
-    "body_markdown", "tags", "read", "starred", "archived", "comments", "notes",
+    "url",
+    "title",
+    "author",
+    "published",
+    "site",
+    "site_url",
+    "language",
+    "body_markdown",
+    "tags",
+    "read",
+    "starred",
+    "archived",
+    "comments",
+    "notes",
 }
 COMMENT_KEYS = {"key", "parent_key", "author", "posted", "text"}
 NOTE_KEYS = {"text", "quote", "created"}
@@ -195,7 +207,8 @@ def test_an_article_without_comments_has_a_note() -> None:
 
 def test_accented_article_with_accented_comments() -> None:
     found = [
-        a for a in _articles()
+        a
+        for a in _articles()
         if a["language"] != "en" and _has_accents(a["title"] + a["body_markdown"])
     ]
     assert found, "no non-English article with accented letters"

@@ -21,8 +21,9 @@ def filled(library: Library) -> Library:
         )
     )
     b, _ = library.save_article(
-        ParsedArticle(title="Gardening notes", text="Tomatoes need sun. Operation compost.",
-                      site="Garden")
+        ParsedArticle(
+            title="Gardening notes", text="Tomatoes need sun. Operation compost.", site="Garden"
+        )
     )
     library.add_note(b, "remember the okapi operation")
     library.set_flag(b, "starred", True)
@@ -60,9 +61,30 @@ def test_operators(filled: Library) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ['"', "AND", "*", "NEAR(", "(", "-x", "'", "\x00", 'AND "(', "col:x", "a OR b NOT c",
-     "title:ground", "'; DROP TABLE article; --", "100%_", "\\", "ground\x00operation",
-     "x" * 900, "[@click=app.quit]", ")))", "NEAR(ground operation, 2)", "^ground", "ground*"],
+    [
+        '"',
+        "AND",
+        "*",
+        "NEAR(",
+        "(",
+        "-x",
+        "'",
+        "\x00",
+        'AND "(',
+        "col:x",
+        "a OR b NOT c",
+        "title:ground",
+        "'; DROP TABLE article; --",
+        "100%_",
+        "\\",
+        "ground\x00operation",
+        "x" * 900,
+        "[@click=app.quit]",
+        ")))",
+        "NEAR(ground operation, 2)",
+        "^ground",
+        "ground*",
+    ],
 )
 def test_hostile_queries_never_raise_sqlite_errors(filled: Library, query: str) -> None:
     try:

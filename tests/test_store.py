@@ -49,8 +49,13 @@ def test_round_trip_article_comments_notes_tags(library: Library) -> None:
         comments=[
             ParsedComment(key="c1", author="Bob", text="Top"),
             ParsedComment(key="c2", parent_key="c1", author="Cy", text="Reply"),
-            ParsedComment(key="c3", parent_key="c2", author="Di", text="Deeper",
-                          posted=datetime(2025, 2, 1, 12, tzinfo=UTC)),
+            ParsedComment(
+                key="c3",
+                parent_key="c2",
+                author="Di",
+                text="Deeper",
+                posted=datetime(2025, 2, 1, 12, tzinfo=UTC),
+            ),
         ],
         notes=[ParsedNote(text="imported note", quote="number")],
     )
@@ -114,7 +119,11 @@ def test_flags_tags_counts(library: Library) -> None:
     library.add_note(ids[4], "n")
     counts = library_counts(library.db)
     assert (counts.total, counts.unread, counts.starred, counts.archived, counts.notes) == (
-        6, 5, 1, 1, 1
+        6,
+        5,
+        1,
+        1,
+        1,
     )
     assert count_articles(library.db, ListQuery(view="unread")) == 5
     assert count_articles(library.db, ListQuery(view="inbox")) == 5

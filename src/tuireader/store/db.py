@@ -94,7 +94,9 @@ class Database:
         try:
             self._check_file(path)
         except PermissionError as exc:
-            raise StoreError(f"cannot open the library: permission denied ({exc.filename})") from exc
+            raise StoreError(
+                f"cannot open the library: permission denied ({exc.filename})"
+            ) from exc
 
     @staticmethod
     def _check_file(path: Path) -> None:
