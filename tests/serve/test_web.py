@@ -52,9 +52,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def web_server(sample_db: str) -> Iterator[int]:
-    """textual-serve on 127.0.0.1 running the stand-in app; yields its port."""
+@pytest.fixture(params=["standin", "app"])
+def web_server(request: pytest.FixtureRequest, sample_db: str) -> Iterator[tuple[int, str]]:
+    """textual-serve on 127.0.0.1 running the stand-in or the real app; yields (port, kind)."""
+    from tuireader.serve.config import app_command
+
+    kind = request.param
+    argv = standin_command(sample_db) if kind == "standin" else app_command(sample_db)
     port = _free_port()
     launcher = (
         "import sys; from tuireader.serve.web import make_web_server, web_command; "
@@ -62,7 +66,7 @@ def web_server(sample_db: str) -> Iterator[int]:
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     proc = subprocess.Popen(
-        [sys.executable, "-c", launcher, str(port), *standin_command(sample_db)],
+        [sys.executable, "-c", launcher, str(port), *argv],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -75,14 +79,30 @@ def web_server(sample_db: str) -> Iterator[int]:
                 break
             except OSError:
                 time.sleep(0.2)
-        yield port
+        yield port, kind
     finally:
         proc.terminate()
         proc.wait(10)
 
 
-async def test_web_mode_serves_its_page_and_websocket(web_server: int) -> None:
-    port = web_server
+async def _receive_until(ws: Any, received: bytearray, needles: list[bytes], limit: float) -> None:
+    deadline = time.monotonic() + limit
+    while not all(n in received for n in needles):
+        assert time.monotonic() < deadline, (needles, bytes(received[-2000:]))
+        try:
+            message = await ws.receive(timeout=5)
+        except TimeoutError:
+            continue
+        if message.type == aiohttp.WSMsgType.BINARY:
+            received += message.data
+        elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+            raise AssertionError(f"websocket closed; got {bytes(received[-2000:])!r}")
+
+
+async def test_web_mode_serves_its_page_and_websocket(
+    web_server: tuple[int, str], sample_db: str
+) -> None:
+    port, kind = web_server
     async with httpx.AsyncClient() as client:
         page = await client.get(f"http://127.0.0.1:{port}/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
@@ -93,25 +113,17 @@ async def test_web_mode_serves_its_page_and_websocket(web_server: int) -> None:
         aiohttp.ClientSession() as session,
         session.ws_connect(ws_url + "?width=90&height=20") as ws,
     ):
-        deadline = time.monotonic() + 60
-        while b"size=90x20" not in received or b"remote=web" not in received:
-            assert time.monotonic() < deadline, bytes(received[-2000:])
-            try:
-                message = await ws.receive(timeout=5)
-            except TimeoutError:
-                continue
-            if message.type == aiohttp.WSMsgType.BINARY:
-                received += message.data
-            elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
-                break
-        assert b"size=90x20" in received  # the app runs, at the browser's size
-        assert b"remote=web" in received  # and knows it is served on the web
-        await ws.send_json(["resize", {"width": 70, "height": 15}])
-        while b"size=70x15" not in received:
-            assert time.monotonic() < deadline
-            message = await ws.receive(timeout=10)
-            if message.type == aiohttp.WSMsgType.BINARY:
-                received += message.data
+        if kind == "standin":
+            # The app runs at the browser's size, knows it is served, and follows resizes.
+            await _receive_until(ws, received, [b"size=90x20", b"remote=web"], 60)
+            await ws.send_json(["resize", {"width": 70, "height": 15}])
+            await _receive_until(ws, received, [b"size=70x15"], 30)
+        else:
+            from tuireader.store.db import Database
+            from tuireader.store.queries import ListQuery, list_page
+
+            first = list_page(Database(sample_db), ListQuery(), limit=1)[0].title
+            await _receive_until(ws, received, [b"Articles", first[:10].encode()], 60)
 
 
 def test_cli_warns_loudly_when_bound_beyond_loopback(
