@@ -96,6 +96,8 @@ def test_child_environment_is_small_and_says_remote() -> None:
     assert env["SSH_CONNECTION"] == "10.0.0.2 5555 10.0.0.1 2222"
     assert env["COLORTERM"] == "truecolor" and env["LANG"] == "C.UTF-8"
     assert env["PYTHONPATH"] == str(Path("src").resolve())
+    assert env["TUIREADER_DATA_DIR"] == os.environ["TUIREADER_DATA_DIR"]
+    assert env["TUIREADER_CONFIG_DIR"] == os.environ["TUIREADER_CONFIG_DIR"]
 
 
 def test_key_library_path_is_file_safe() -> None:

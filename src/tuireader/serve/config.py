@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tuireader.paths import data_dir
+from tuireader.paths import config_dir, data_dir
 
 __all__ = [
     "AppCommand",
@@ -38,14 +38,7 @@ MAX_ROWS = 500
 """A 65535x65535 request would make the app allocate billions of cells: clamp."""
 
 _TERM_OK = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
-_PASSED_THROUGH = (
-    "PATH",
-    "PYTHONPATH",
-    "VIRTUAL_ENV",
-    "TUIREADER_DATA_DIR",
-    "TUIREADER_CONFIG_DIR",
-    "TZ",
-)
+_PASSED_THROUGH = ("PATH", "HOME", "PYTHONPATH", "VIRTUAL_ENV", "TZ")
 
 
 def app_command(db_url: str, *, sample: bool = False, mouse: bool = True) -> list[str]:
@@ -137,7 +130,9 @@ def child_environment(
     if env.get("PYTHONPATH"):  # the app runs in another directory: make the entries absolute
         parts = env["PYTHONPATH"].split(os.pathsep)
         env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in parts if p)
-    env["HOME"] = str(data_dir())
+    env.setdefault("HOME", str(data_dir()))
+    env["TUIREADER_DATA_DIR"] = str(data_dir())  # the server's own directories, whatever HOME says
+    env["TUIREADER_CONFIG_DIR"] = str(config_dir())
     env["LANG"] = "C.UTF-8"
     env["PYTHONUTF8"] = "1"
     if (client_env or {}).get("COLORTERM") in ("truecolor", "24bit"):
