@@ -221,3 +221,24 @@ async def test_stripped_view(make, server: LiveServer, library_path: Path) -> No
         await settle(pilot)
         assert not isinstance(app.screen, StrippedScreen)
         assert "article 1 has no saved page to compare with (no page was kept)" in notes(app)
+
+
+async def test_served_to_someone_no_server_files_no_private_network(
+    make, server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TUIREADER_REMOTE", "ssh")  # as `tuireader serve ssh` runs it
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("I")
+        await pilot.pause()
+        assert not isinstance(app.screen, TextPrompt)
+        assert "Importing files is off in this session." in notes(app)
+        await pilot.press("plus")
+        await pilot.pause()
+        await submit(pilot, server.url("/page"))
+        await settle(pilot)
+        message = notes(app)[-1]
+        assert message.startswith("0 added, 0 updated, 1 failed")
+        assert "refused: 127.0.0.1 is a local or private address (127.0.0.1)" in message
+        assert app.screen.query_one(ArticleList).total == 8

@@ -198,7 +198,18 @@ class Backend:
     # -- the web (each runs its own event loop: call from a thread worker) -------------------
 
     fetch_limits: Any = None
-    """``FetchLimits`` for the app's fetches (server modes refuse private addresses)."""
+    """``FetchLimits`` for the app's fetches; by default those of :func:`web_limits`."""
+
+    def web_limits(self) -> Any:
+        """The fetch limits: :attr:`fetch_limits` if set, else the defaults, refusing
+        loopback and private addresses when the app is served to someone
+        (:func:`tuireader.remote.policy`: the server's network is not theirs)."""
+        if self.fetch_limits is not None:
+            return self.fetch_limits
+        from tuireader.importers.fetch import FetchLimits
+        from tuireader.remote import policy
+
+        return FetchLimits(allow_private=policy().private_network)
 
     def add_urls(self, urls: list[str], on_result: Callable[..., None] | None = None) -> list[Any]:
         """Fetch and save *urls*; ``WebResult`` per URL (see :mod:`tuireader.webimport`)."""
@@ -207,7 +218,7 @@ class Backend:
         from tuireader.webimport import add_urls
 
         return asyncio.run(
-            add_urls(self.library, urls, limits=self.fetch_limits, on_result=on_result)
+            add_urls(self.library, urls, limits=self.web_limits(), on_result=on_result)
         )
 
     def fetch_pending(self, on_result: Callable[..., None] | None = None) -> list[Any]:
@@ -218,7 +229,7 @@ class Backend:
 
         return asyncio.run(
             fetch_pending(
-                self.library, retry_failed=True, limits=self.fetch_limits, on_result=on_result
+                self.library, retry_failed=True, limits=self.web_limits(), on_result=on_result
             )
         )
 
@@ -228,7 +239,7 @@ class Backend:
 
         from tuireader.feedsync import sync_feeds
 
-        return asyncio.run(sync_feeds(self.library, limits=self.fetch_limits, on_feed=on_feed))
+        return asyncio.run(sync_feeds(self.library, limits=self.web_limits(), on_feed=on_feed))
 
     def stripped(self, article_id: int) -> str:
         """The "what was stripped" report; raises ``ImportError_`` without a saved page."""

@@ -23,6 +23,7 @@ from tuireader.app.messages import LibraryChanged, StrippedReady, WebDone, WebPr
 from tuireader.app.screens.prompts import TextPrompt
 from tuireader.app.screens.stripped import StrippedScreen
 from tuireader.app.workers import describe_error
+from tuireader.remote import policy
 
 if TYPE_CHECKING:
     from tuireader.app.widgets.article_list import ArticleList
@@ -143,7 +144,7 @@ class WebActions:
 
     def action_import_files(self) -> None:
         """Ask for a file or folder on this machine, then import it in a worker."""
-        if not getattr(self.app, "local_files", True):
+        if not (getattr(self.app, "local_files", True) and policy().server_files):
             notify_plain(self.app, "Importing files is off in this session.", severity="warning")
             return
 
