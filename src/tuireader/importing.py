@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from tuireader.importers.bundle import is_bundle, parse_bundle_document
 from tuireader.importers.files import iter_input_files, parse_bytes, read_input
 from tuireader.importers.model import ImportError_
 from tuireader.store.db import StoreError
@@ -23,10 +24,19 @@ Progress = Callable[[Path, int, int], None]
 def import_file(library: Library, path: Path, outcome: ImportOutcome) -> None:
     """Import one file, recording what happened in *outcome*."""
     try:
-        articles = parse_bytes(read_input(path), path.name)
-        if not articles:
-            raise ImportError_("no articles found")
-        for article_id, created in library.save_many(articles):
+        data = read_input(path)
+        if is_bundle(data):
+            # A bundle or backup: its sources and tags come with the articles.
+            doc = parse_bundle_document(data)
+            if not (doc.articles or doc.sources or doc.tags):
+                raise ImportError_("no articles found")
+            saved = library.save_many(doc.articles, sources=doc.sources, tags=doc.tags)
+        else:
+            articles = parse_bytes(data, path.name)
+            if not articles:
+                raise ImportError_("no articles found")
+            saved = library.save_many(articles)
+        for article_id, created in saved:
             (outcome.imported if created else outcome.updated).append(article_id)
     except (ImportError_, StoreError) as exc:
         outcome.failed.append((str(path), str(exc)))
