@@ -75,6 +75,7 @@ def article_record(view: ArticleView, raw: bytes | None = None) -> dict[str, Any
         "last_opened": iso(view.last_opened),
         "pending": view.pending,
         "fetch_error": view.fetch_error,
+        "raw_format": view.raw_format,
         "comments": [
             {
                 "id": c.id,
@@ -108,7 +109,6 @@ def article_record(view: ArticleView, raw: bytes | None = None) -> dict[str, Any
         ],
     }
     if raw is not None:
-        record["raw_format"] = view.raw_format
         record["raw_encoding"] = RAW_ENCODING
         record["raw"] = pack_raw(raw)
     return record
