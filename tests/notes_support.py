@@ -179,9 +179,7 @@ SOURCES = [
 def build_library(path: Path) -> Library:
     """A library at *path* with the fixed articles, sources and tags."""
     library = Library.open(f"sqlite:///{path}")
-    library.save_many(
-        [ferry(), hostile(), twin(), quiet()], sources=SOURCES, tags=["unused tag"]
-    )
+    library.save_many([ferry(), hostile(), twin(), quiet()], sources=SOURCES, tags=["unused tag"])
     return library
 
 

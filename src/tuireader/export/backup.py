@@ -36,7 +36,6 @@ __all__ = [
 ]
 
 
-
 def iso(value: datetime | None) -> str | None:
     """An aware datetime as ISO-8601 with a ``Z``."""
     if value is None:
