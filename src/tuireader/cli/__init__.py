@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from tuireader.cli.common import app, fail
+from tuireader.cli.common import app, err_console
 
 # Register the commands (each module adds its own to ``app``).
 from tuireader.cli import db_cmds, export_cmds, library_cmds  # noqa: E402,F401  isort: skip
@@ -29,4 +29,6 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
         if os.environ.get("TUIREADER_DEBUG"):
             raise
-        fail(f"unexpected error: {type(exc).__name__}: {exc}", code=2)
+        message = " ".join(f"unexpected error: {type(exc).__name__}: {exc}".split())
+        err_console.print(f"error: {message}", markup=False, highlight=False)
+        sys.exit(2)

@@ -96,6 +96,7 @@ def root(
     ] = False,
 ) -> None:
     """Open the reader, or run a command on the library."""
+    state._library = None
     state.db = db
     state.sample = not no_sample
     state.mouse = not no_mouse

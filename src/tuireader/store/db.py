@@ -91,6 +91,15 @@ class Database:
         path = self.path
         if path is None:
             return
+        try:
+            self._check_file(path)
+        except PermissionError as exc:
+            raise StoreError(
+                f"cannot open the library: permission denied ({exc.filename})"
+            ) from exc
+
+    @staticmethod
+    def _check_file(path: Path) -> None:
         if not path.parent.is_dir():
             raise StoreError(f"cannot open the library: folder {path.parent} does not exist")
         if path.exists():

@@ -21,67 +21,41 @@ depends_on = None
 
 TOKENIZE = "unicode61 remove_diacritics 2"
 
-STATEMENTS = [
-    f"""CREATE VIRTUAL TABLE article_fts USING fts5(
-        title, text, content='article', content_rowid='id', tokenize='{TOKENIZE}')""",
-    """CREATE TRIGGER article_fts_ai AFTER INSERT ON article BEGIN
-        INSERT INTO article_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
-    END""",
-    """CREATE TRIGGER article_fts_ad AFTER DELETE ON article BEGIN
-        INSERT INTO article_fts(article_fts, rowid, title, text)
-        VALUES ('delete', old.id, old.title, old.text);
-    END""",
-    """CREATE TRIGGER article_fts_au AFTER UPDATE OF title, text ON article BEGIN
-        INSERT INTO article_fts(article_fts, rowid, title, text)
-        VALUES ('delete', old.id, old.title, old.text);
-        INSERT INTO article_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
-    END""",
-    f"""CREATE VIRTUAL TABLE comment_fts USING fts5(
-        author, text, content='comment', content_rowid='id', tokenize='{TOKENIZE}')""",
-    """CREATE TRIGGER comment_fts_ai AFTER INSERT ON comment BEGIN
-        INSERT INTO comment_fts(rowid, author, text) VALUES (new.id, new.author, new.text);
-    END""",
-    """CREATE TRIGGER comment_fts_ad AFTER DELETE ON comment BEGIN
-        INSERT INTO comment_fts(comment_fts, rowid, author, text)
-        VALUES ('delete', old.id, old.author, old.text);
-    END""",
-    """CREATE TRIGGER comment_fts_au AFTER UPDATE OF author, text ON comment BEGIN
-        INSERT INTO comment_fts(comment_fts, rowid, author, text)
-        VALUES ('delete', old.id, old.author, old.text);
-        INSERT INTO comment_fts(rowid, author, text) VALUES (new.id, new.author, new.text);
-    END""",
-    f"""CREATE VIRTUAL TABLE note_fts USING fts5(
-        text, quote, content='note', content_rowid='id', tokenize='{TOKENIZE}')""",
-    """CREATE TRIGGER note_fts_ai AFTER INSERT ON note BEGIN
-        INSERT INTO note_fts(rowid, text, quote) VALUES (new.id, new.text, new.quote);
-    END""",
-    """CREATE TRIGGER note_fts_ad AFTER DELETE ON note BEGIN
-        INSERT INTO note_fts(note_fts, rowid, text, quote)
-        VALUES ('delete', old.id, old.text, old.quote);
-    END""",
-    """CREATE TRIGGER note_fts_au AFTER UPDATE OF text, quote ON note BEGIN
-        INSERT INTO note_fts(note_fts, rowid, text, quote)
-        VALUES ('delete', old.id, old.text, old.quote);
-        INSERT INTO note_fts(rowid, text, quote) VALUES (new.id, new.text, new.quote);
-    END""",
-    # Index what the first schema already holds.
-    "INSERT INTO article_fts(article_fts) VALUES ('rebuild')",
-    "INSERT INTO comment_fts(comment_fts) VALUES ('rebuild')",
-    "INSERT INTO note_fts(note_fts) VALUES ('rebuild')",
-]
+# table -> the columns its FTS5 index covers
+INDEXED = {"article": ("title", "text"), "comment": ("author", "text"), "note": ("text", "quote")}
+
+
+def _statements(table: str, columns: tuple[str, ...]) -> list[str]:
+    fts = f"{table}_fts"
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    insert = f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new});"
+    delete = f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old});"
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}',"
+        f" content_rowid='id', tokenize='{TOKENIZE}')",
+        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {insert} END",
+        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {delete} END",
+        # Only a change to an indexed column touches the index (not marking read).
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {cols} ON {table} BEGIN {delete} {insert} END",
+        # Index what the library already holds.
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    for statement in STATEMENTS:
-        op.execute(statement)
+    for table, columns in INDEXED.items():
+        for statement in _statements(table, columns):
+            op.execute(statement)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    for table in ("article", "comment", "note"):
+    for table in INDEXED:
         for suffix in ("ai", "ad", "au"):
             op.execute(f"DROP TRIGGER IF EXISTS {table}_fts_{suffix}")
         op.execute(f"DROP TABLE IF EXISTS {table}_fts")

@@ -1,0 +1,88 @@
+"""Shared fixtures: a real SQLite library in tmp_path, a CLI runner, the seed."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seeds" / "000_d9db49b707615066.txt"
+SAMPLE_SEED = ROOT / "sample_data" / "000_d9db49b707615066.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never touch the user's real data or config directories."""
+    base = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("TUIREADER_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("TUIREADER_CONFIG_DIR", str(base / "config"))
+    monkeypatch.delenv("TUIREADER_DB", raising=False)
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    """The seed text dump (from shared/, else the copy in sample_data/)."""
+    return SEED if SEED.exists() else SAMPLE_SEED
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """A URL for a fresh SQLite library file."""
+    return f"sqlite:///{tmp_path / 'library.db'}"
+
+
+@pytest.fixture
+def library(db_url: str) -> Iterator[object]:
+    """A fresh, migrated library on a real SQLite file."""
+    from tuireader.store.library import Library
+
+    lib = Library.open(db_url)
+    yield lib
+    lib.close()
+
+
+@dataclass
+class CliResult:
+    """What a CLI run printed and returned."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Run the CLI in-process: ``cli("--db", path, "list")``."""
+    from typer.testing import CliRunner
+
+    from tuireader.cli import app
+
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None) -> CliResult:
+        result = runner.invoke(app, list(args), input=input, env={"COLUMNS": "120"})
+        return CliResult(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+def pg_url() -> str | None:
+    """The PostgreSQL URL to test against, when one is configured and reachable."""
+    url = os.environ.get("TUIREADER_TEST_PG")
+    if not url:
+        return None
+    try:
+        import psycopg
+
+        plain = url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(plain, connect_timeout=3):
+            return url
+    except Exception:  # noqa: BLE001 - unreachable means skip
+        return None
