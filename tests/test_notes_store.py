@@ -147,3 +147,22 @@ def test_reimport_never_duplicates_notes(library):
     assert len(view.notes) == count == 6
     # Two "+1" notes on different comments are both kept.
     assert sorted(n.comment_id for n in view.notes if n.text == "+1") == [1, 2]
+
+
+def test_an_edited_note_is_not_brought_back_by_a_reimport(library):
+    article_id, _ = library.save_article(ferry())
+    plain = next(n for n in get_article(library.db, article_id).notes if not n.quote)
+    library.update_note(plain.id, "my better wording")
+    library.save_article(ferry())
+    texts = [n.text for n in get_article(library.db, article_id).notes if not n.quote]
+    assert "my better wording" in texts
+    assert plain.text not in texts
+
+
+def test_notes_sharing_a_time_in_one_import_are_all_kept(library):
+    same = t(5)
+    notes = [ParsedNote(text=f"note {i}", created=same) for i in range(3)]
+    article_id, _ = library.save_article(ferry(notes=notes))
+    assert len(get_article(library.db, article_id).notes) == 3
+    library.save_article(ferry(notes=notes))
+    assert len(get_article(library.db, article_id).notes) == 3

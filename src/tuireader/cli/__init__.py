@@ -13,7 +13,7 @@ import sys
 from tuireader.cli.common import app, err_console
 
 # Register the commands (each module adds its own to ``app``).
-from tuireader.cli import db_cmds, export_cmds, library_cmds  # noqa: E402,F401  isort: skip
+from tuireader.cli import db_cmds, export_cmds, library_cmds, note_cmds  # noqa: E402,F401  isort: skip
 
 __all__ = ["app", "main"]
 

@@ -155,8 +155,11 @@ class Library:
         self._merge_comments(s, article.id, parsed.comments)
         if parsed.tags:
             self._add_tags(s, article.id, parsed.tags)
+        fresh: set[int] = set()
         for note in parsed.notes:
-            import_note(s, article.id, article.text, note)
+            note_id = import_note(s, article.id, article.text, note, fresh=fresh)
+            if note_id is not None:
+                fresh.add(note_id)
         self._refresh_counts(s, article.id)
         return article.id, created
 

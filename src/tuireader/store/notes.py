@@ -75,14 +75,25 @@ def reanchor_highlights(s: Session, article_id: int, text: str) -> Counter[str]:
     return outcome
 
 
-def import_note(s: Session, article_id: int, article_text: str, parsed: ParsedNote) -> int | None:
-    """Add a note carried by an import; return its id, or ``None`` if skipped.
+def import_note(
+    s: Session,
+    article_id: int,
+    article_text: str,
+    parsed: ParsedNote,
+    *,
+    fresh: set[int] | None = None,
+) -> int | None:
+    """Add a note carried by an import; return its id, or ``None`` if it is there already.
 
-    A note already there is not added twice: the same text on the same comment
-    (or none) with the same creation time, or, for an undated note, the same
-    quote.  A highlight is checked against the article's text: its position is
-    kept when it still holds the quote, else it is re-anchored, else it is kept
-    as orphaned.
+    A dated note is the note with the same creation time on the same comment
+    (or on none), whatever its text now: the user may have edited it or its
+    highlight may have moved since.  An undated note is matched by text and
+    quote.  Notes in *fresh* (added by this same import) are never matches, so
+    an import's own notes with equal times are all kept.
+
+    A highlight is checked against the article's text: its position is kept
+    when it still holds the quote, else it is re-anchored, else it is kept as
+    orphaned.
     """
     body = safe_text(parsed.text)
     quote = safe_text(parsed.quote) if parsed.quote else None
@@ -100,15 +111,18 @@ def import_note(s: Session, article_id: int, article_text: str, parsed: ParsedNo
     created = as_utc(parsed.created)
     same = select(Note.id).where(
         Note.article_id == article_id,
-        Note.text == body,
         Note.comment_id.is_(None) if comment_id is None else Note.comment_id == comment_id,  # type: ignore[union-attr]
     )
     if created is not None:
-        # A dated note is the same note even if its highlight was re-anchored since.
         same = same.where(Note.created == created)
     else:
-        same = same.where(Note.quote.is_(None) if quote is None else Note.quote == quote)  # type: ignore[union-attr]
-    if s.execute(same).first() is not None:
+        same = same.where(
+            Note.text == body,
+            Note.quote.is_(None) if quote is None else Note.quote == quote,  # type: ignore[union-attr]
+        )
+    if fresh:
+        same = same.where(Note.id.not_in(fresh))  # type: ignore[union-attr]
+    if s.execute(same.limit(1)).first() is not None:
         return None
     created = created or utcnow()
     note = Note(
