@@ -210,3 +210,31 @@ def test_any_highlight_survives_an_insertion_before_it(text, at, length, inserte
     assert r.anchor is not None
     assert re.sub(r"\s+", " ", r.anchor.exact) == re.sub(r"\s+", " ", a.exact)
     assert changed[r.anchor.start : r.anchor.end] == r.anchor.exact
+
+
+WORDS = ["river", "ferry", "temple", "monks", "books", "salt", "letters", "goats", "dawn"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from(WORDS), min_size=60, max_size=120),
+    st.integers(min_value=0, max_value=10_000),
+    st.integers(min_value=0, max_value=10_000),
+    st.sampled_from(["quay", "harbour", "X", "grain"]),
+    st.text(alphabet="abc .\n", max_size=50),
+)
+def test_a_word_changed_inside_a_passage_is_followed(words, at, which, replacement, inserted):
+    text = " ".join(f"{w}{i}" for i, w in enumerate(words))  # every word unique
+    tokens = text.split(" ")
+    first = at % (len(tokens) - 12)
+    passage_tokens = tokens[first : first + 10]
+    passage = " ".join(passage_tokens)
+    start = text.index(passage)
+    a = make_anchor(text, start, start + len(passage))
+    edited_tokens = list(passage_tokens)
+    edited_tokens[which % 10] = replacement
+    edited = " ".join(edited_tokens)
+    changed = inserted + "\n\n" + text.replace(passage, edited)
+    r = again(changed, a)
+    assert r.anchor is not None and r.status == "fuzzy"
+    assert r.anchor.exact == edited

@@ -177,13 +177,25 @@ class TextIndex:
 
     # -- scoring -----------------------------------------------------------------------------
 
-    def _context(self, fstart: int, fend: int, prefix: str, suffix: str) -> float:
-        """How well the stored context matches around a folded span (0..1)."""
+    def _before(self, prefix: str, at: int) -> float:
+        """How well *prefix* matches the text before *at* ("" means: the text starts there)."""
+        if not prefix:
+            return 1.0 if at == 0 else 0.0
+        return _similar(prefix, self.folded[max(0, at - len(prefix)) : at])
+
+    def _after(self, suffix: str, at: int) -> float:
+        """How well *suffix* matches the text from *at* ("" means: the text ends there)."""
+        if not suffix:
+            return 1.0 if at == len(self.folded) else 0.0
+        return _similar(suffix, self.folded[at : at + len(suffix)])
+
+    def _context(self, fstart: int, fend: int, prefix: str | None, suffix: str | None) -> float:
+        """How well the stored context matches around a folded span (0..1; None is unknown)."""
         scores = []
-        if prefix:
-            scores.append(_similar(prefix, self.folded[max(0, fstart - len(prefix)) : fstart]))
-        if suffix:
-            scores.append(_similar(suffix, self.folded[fend : fend + len(suffix)]))
+        if prefix is not None:
+            scores.append(self._before(prefix, fstart))
+        if suffix is not None:
+            scores.append(self._after(suffix, fend))
         return sum(scores) / len(scores) if scores else 0.5
 
     def _nearness(self, fstart: int, hint: int | None) -> float:
@@ -202,12 +214,16 @@ class TextIndex:
         start: int | None = None,
         end: int | None = None,
     ) -> Reanchored:
-        """Find the passage *exact* (with its old context and position) in this text."""
-        prefix = prefix or ""
-        suffix = suffix or ""
+        """Find the passage *exact* (with its old context and position) in this text.
+
+        A context of ``None`` is unknown; an empty one means the passage was at
+        the very start (prefix) or end (suffix) of the old text.
+        """
         if not exact.strip():
             return Reanchored("orphaned", None, 0.0)
-        fquote, fprefix, fsuffix = _fold(exact), _fold(prefix), _fold(suffix)
+        fquote = _fold(exact)
+        fprefix = None if prefix is None else _fold(prefix)
+        fsuffix = None if suffix is None else _fold(suffix)
         hint = self.to_folded(start) if start is not None else None
         text = self.text
         if (
@@ -217,7 +233,7 @@ class TextIndex:
             and text[start:end] == exact
         ):
             fs, fe = hint or 0, self.to_folded(end - 1) + 1
-            if not (prefix or suffix) or self._context(fs, fe, fprefix, fsuffix) >= 0.75:
+            if self._context(fs, fe, fprefix, fsuffix) >= 0.75 or not (prefix or suffix):
                 return Reanchored("kept", make_anchor(text, start, end))
         found = self._exact(fquote, fprefix, fsuffix, hint)
         if found is not None:
@@ -241,8 +257,8 @@ class TextIndex:
     def _exact(
         self,
         fquote: str,
-        fprefix: str,
-        fsuffix: str,
+        fprefix: str | None,
+        fsuffix: str | None,
         hint: int | None,
     ) -> _Candidate | None:
         best: _Candidate | None = None
@@ -254,14 +270,14 @@ class TextIndex:
         return best
 
     def _fuzzy(
-        self, fquote: str, fprefix: str, fsuffix: str, hint: int | None
+        self, fquote: str, fprefix: str | None, fsuffix: str | None, hint: int | None
     ) -> _Candidate | None:
         n = len(fquote)
         starts = self._starts_from_context(fprefix, fsuffix, n) + self._starts_from_seeds(fquote)
         best: _Candidate | None = None
         tried: set[tuple[int, int]] = set()
         for approx in starts:
-            span = self._refine(fquote, approx)
+            span = self._refine(fquote, approx, fprefix, fsuffix)
             if span is None or span in tried:
                 continue
             tried.add(span)
@@ -269,7 +285,7 @@ class TextIndex:
             ratio = _similar(fquote, self.folded[s:e])
             ctx = self._context(s, e, fprefix, fsuffix)
             enough = ratio >= FUZZY_THRESHOLD or (
-                ratio >= CONTEXT_FUZZY_THRESHOLD and ctx >= 0.8 and bool(fprefix and fsuffix)
+                ratio >= CONTEXT_FUZZY_THRESHOLD and ctx >= 0.8 and bool(fprefix) and bool(fsuffix)
             )
             if not enough:
                 continue
@@ -278,13 +294,13 @@ class TextIndex:
                 best = _Candidate(s, e, ratio, ctx, score)
         return best
 
-    def _starts_from_context(self, fprefix: str, fsuffix: str, n: int) -> list[int]:
+    def _starts_from_context(self, fprefix: str | None, fsuffix: str | None, n: int) -> list[int]:
         """Where the passage would start if its old prefix (or suffix) is still there."""
         starts: list[int] = []
-        tail = fprefix[-16:]
+        tail = (fprefix or "")[-16:]
         if len(tail.strip()) >= 6:
             starts += [p + len(tail) for p in self._occurrences(tail, 20)]
-        head = fsuffix[:16]
+        head = (fsuffix or "")[:16]
         if len(head.strip()) >= 6:
             starts += [max(0, p - n) for p in self._occurrences(head, 20)]
         return starts
@@ -302,7 +318,9 @@ class TextIndex:
                 votes[(pos - offset) // k] += 1
         return [bucket * k for bucket, _ in votes.most_common(best)]
 
-    def _refine(self, fquote: str, approx: int) -> tuple[int, int] | None:
+    def _refine(
+        self, fquote: str, approx: int, fprefix: str | None, fsuffix: str | None
+    ) -> tuple[int, int] | None:
         """The span of the folded text around *approx* that best lines up with the quote."""
         n = len(fquote)
         slack = n // 3 + 8
@@ -314,18 +332,52 @@ class TextIndex:
         if not blocks:
             return None
         first, last = blocks[0], blocks[-1]
-        head_end = first.a + lo
-        tail_start = last.a + last.size + lo
-        missing_tail = n - last.b - last.size
-        s = max(lo, head_end - first.b)
-        e = min(hi, tail_start + missing_tail)
-        if first.b:
-            starts = range(max(lo, s - 8), head_end + 1)
-            s = self._best_bound(fquote, [p for p in starts if self._word_start(p)], s, e, True)
-        if missing_tail:
-            ends = range(tail_start, min(hi, e + 8) + 1)
-            e = self._best_bound(fquote, [q for q in ends if self._word_end(q)], e, s, False)
+        s = max(lo, first.a + lo - first.b)
+        e = min(hi, last.a + last.size + lo + (n - last.b - last.size))
+        # The matcher's alignment is only a guess near the edges: try the word
+        # boundaries around it and where the old context ends (or starts), judged
+        # by likeness to the quote's edges and to the old context.
+        before = None if fprefix is None else fprefix[-16:]
+        after = None if fsuffix is None else fsuffix[:16]
+        mid_start = before is not None and before[-1:].isalnum() and fquote[0].isalnum()
+        mid_end = after is not None and after[:1].isalnum() and fquote[-1].isalnum()
+        reach = min(24, max(4, n // 4))
+        starts = range(max(lo, s - reach), min(e, s + reach + 1))
+        options = [p for p in starts if self._word_start(p) or (mid_start and p == s)]
+        options += [self._trim(p, fquote, True) for p in self._context_bounds(before, lo, hi, True)]
+        s = self._best_bound(fquote, options, s, before, True)
+        ends = range(max(s + 1, e - reach), min(hi, e + reach) + 1)
+        options = [q for q in ends if self._word_end(q) or (mid_end and q == e)]
+        bounds = self._context_bounds(after, lo, hi, False)
+        options += [q for q in (self._trim(q, fquote, False) for q in bounds) if q > s]
+        e = self._best_bound(fquote, options, e, after, False)
         return (s, e) if s < e else None
+
+    def _context_bounds(self, context: str | None, lo: int, hi: int, is_start: bool) -> list[int]:
+        """Where *context* (the prefix's tail or the suffix's head) ends or starts in lo..hi."""
+        f = self.folded
+        if context is None:
+            return []
+        if not context:  # the passage touched the start or the end of the old text
+            edge = 0 if is_start else len(f)
+            return [edge] if lo <= edge <= hi else []
+        found: list[int] = []
+        i = f.find(context, max(0, lo - len(context)), hi + len(context))
+        while i != -1 and len(found) < 8:
+            found.append(i + len(context) if is_start else i)
+            i = f.find(context, i + 1, hi + len(context))
+        return found
+
+    def _trim(self, p: int, fquote: str, is_start: bool) -> int:
+        """Move a bound off the space next to it, unless the quote has that space too."""
+        f = self.folded
+        if is_start and not fquote.startswith(" "):
+            while p < len(f) and f[p] == " ":
+                p += 1
+        elif not is_start and not fquote.endswith(" "):
+            while p > 0 and f[p - 1] == " ":
+                p -= 1
+        return p
 
     def _word_start(self, p: int) -> bool:
         f = self.folded
@@ -336,13 +388,29 @@ class TextIndex:
         return q > 0 and f[q - 1] != " " and (q == len(f) or not f[q].isalnum())
 
     def _best_bound(
-        self, fquote: str, options: list[int], default: int, other: int, is_start: bool
+        self, fquote: str, options: list[int], default: int, context: str | None, is_start: bool
     ) -> int:
-        """The start (or end) among *options* that makes the span most like the quote."""
+        """The start (or end) among *options* where the text best fits the quote's edge.
+
+        The quote's first (or last) few dozen characters are compared with the
+        text from (or up to) each option, and the old context next to it counts
+        too, so a bound lands where the old context ends.  (An empty context,
+        the old text's edge, only adds a candidate: text may have been put there.)
+        """
+        f = self.folded
+        k = min(len(fquote), 40)
         best, best_key = default, (-1.0, 0)
         for p in options or [default]:
-            span = self.folded[p:other] if is_start else self.folded[other:p]
-            key = (_similar(fquote, span), -abs(p - default))
+            if is_start:
+                score = _similar(fquote[:k], f[p : p + k])
+                if context:
+                    score += 0.5 * self._before(context, p)
+            else:
+                score = _similar(fquote[-k:], f[max(0, p - k) : p])
+                if context:
+                    score += 0.5 * self._after(context, p)
+            # On a tie, the shorter span: it takes in less that was not quoted.
+            key = (round(score, 9), p if is_start else -p)
             if key > best_key:
                 best, best_key = p, key
         return best
