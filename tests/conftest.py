@@ -24,6 +24,7 @@ def _isolated_dirs(
     monkeypatch.setenv("TUIREADER_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("TUIREADER_CONFIG_DIR", str(base / "config"))
     monkeypatch.delenv("TUIREADER_DB", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
 
 
 @pytest.fixture

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.text import Text
 
-from tuireader.export.backup import iso
 from tuireader.store.views import ArticleSummary, ArticleView
 
 __all__ = ["article_json", "summary_json", "print_article"]
+
+# The exporters and rich.markdown are imported when used: ``tuireader`` alone starts the
+# app, whose first frame must not wait for SQLAlchemy/SQLModel or markdown-it.
+
+
+def iso(value: datetime | None) -> str | None:
+    """An aware datetime as ISO-8601 with a ``Z`` (the backup's format)."""
+    from tuireader.export.backup import iso as backup_iso
+
+    return backup_iso(value)
 
 
 def summary_json(r: ArticleSummary) -> dict[str, Any]:
@@ -91,6 +100,8 @@ def print_article(console: Console, v: ArticleView) -> None:
     if v.tags:
         console.print(Text("tags: " + ", ".join(v.tags), style="dim"))
     console.print()
+    from rich.markdown import Markdown
+
     console.print(Markdown(v.body_markdown or v.text))
     if v.notes:
         console.print()

@@ -1,0 +1,195 @@
+"""The application: settings, themes, keymap, the screens, opening the library.
+
+The library is opened in a thread worker (the store's imports and migrations
+never delay the first frame).  A library that cannot be opened shows an error
+screen, and ``q`` exits with the message and status 1.  A new library is filled
+with the samples (``sample=True``) in another worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import App
+from textual.binding import BindingType
+
+from tuireader.app.backend import Backend
+from tuireader.app.commands import ActionsProvider
+from tuireader.app.config import DARK_THEME, LIGHT_THEME, LoadedSettings, Settings, load_settings
+from tuireader.app.keymap import bindings_for
+from tuireader.app.links import notify_plain
+from tuireader.app.messages import LibraryChanged, LibraryFailed, LibraryOpened
+from tuireader.app.screens.error import ErrorScreen
+from tuireader.app.screens.help import HelpScreen
+from tuireader.app.screens.main import MainScreen
+from tuireader.app.themes import THEMES
+from tuireader.app.workers import ReportWorkerErrors, describe_error
+from tuireader.paths import sample_data_dir, styles_dir
+
+__all__ = ["ReaderApp", "make_app"]
+
+Clock = Callable[[], datetime]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ReaderApp(ReportWorkerErrors, App[None]):
+    """tuireader's terminal app."""
+
+    CSS_PATH: ClassVar = [styles_dir() / "app.tcss"]
+    TITLE = "tuireader"
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
+    COMMANDS: ClassVar = App.COMMANDS | {ActionsProvider}
+
+    def __init__(
+        self,
+        db_url: str,
+        *,
+        settings: Settings | None = None,
+        sample: bool = True,
+        clock: Clock | None = None,
+        warnings: list[str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.db_url = db_url
+        self.settings = settings or Settings()
+        self.sample = sample
+        self.clock: Clock = clock or _utcnow
+        """The time relative dates are computed against (tests inject a fixed one)."""
+        self.backend: Backend | None = None
+        """The open library (None until the opening worker finishes)."""
+        self.open_error: str | None = None
+        self.keymap_overrides: dict[str, str] = dict(self.settings.keys)
+        """The user's ``[keys]``: binding id → keys (the help screen and palette read it)."""
+        self._warnings = list(warnings or [])
+        for theme in THEMES:
+            self.register_theme(theme)
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        else:
+            self._warnings.append(f"unknown theme {self.settings.theme!r}; using {DARK_THEME}")
+            self.theme = DARK_THEME
+        self.set_keymap(self.keymap_overrides)
+
+    def get_default_screen(self) -> MainScreen:
+        """The main screen."""
+        return MainScreen()
+
+    def on_mount(self) -> None:
+        """Open the library in a worker; report problems with the config file."""
+        for warning in self._warnings:
+            notify_plain(self, warning, title="config.toml", severity="warning")
+        self._open_library()
+
+    def run(self, *args: Any, mouse: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Run, with the mouse only if both the caller and the settings allow it."""
+        return super().run(*args, mouse=mouse and self.settings.mouse, **kwargs)
+
+    @property
+    def main(self) -> MainScreen | None:
+        """The main screen, when it is in the stack."""
+        return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+
+    # -- the library ------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="open-library", exit_on_error=False)
+    def _open_library(self) -> None:
+        try:
+            backend = Backend.open(self.db_url)
+        except Exception as exc:  # noqa: BLE001 - StoreError and anything the driver raises
+            self.post_message(LibraryFailed(describe_error(exc)))
+            return
+        self.post_message(LibraryOpened(backend))
+
+    def on_library_opened(self, message: LibraryOpened) -> None:
+        """Show the list and the counts; fill a new library with the samples."""
+        self.backend = message.backend
+        main = self.main
+        if main is not None:
+            main.query_one("#header").set_status("")  # type: ignore[attr-defined]
+            main.articles.load()
+            main.refresh_counts()
+        if message.backend.created and self.sample:
+            self._import_samples()
+
+    def on_library_failed(self, message: LibraryFailed) -> None:
+        """Show why the library cannot be opened; ``q`` quits."""
+        self.open_error = message.message
+        self.push_screen(ErrorScreen(message.message))
+
+    @work(thread=True, exclusive=True, group="import-samples", exit_on_error=False)
+    def _import_samples(self) -> None:
+        backend = self.backend
+        assert backend is not None
+        last = [0.0]
+
+        def progress(_path: Path, done: int, total: int) -> None:
+            now = self.clock().timestamp()
+            if now - last[0] > 0.5 and done < total:
+                last[0] = now
+                self.post_message(LibraryChanged())
+
+        outcome = backend.import_samples(sample_data_dir(), progress)
+        if outcome is not None:
+            self.post_message(LibraryChanged(final=True, summary=outcome.summary))
+
+    def on_library_changed(self, message: LibraryChanged) -> None:
+        """Articles arrived: reload the list (keeping the cursor) and the counts."""
+        main = self.main
+        if main is not None:
+            main.articles.load()
+            main.refresh_counts()
+        if message.final:
+            notify_plain(self, f"Sample library: {message.summary}", title="Welcome to tuireader")
+
+    # -- app actions ----------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show every key."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the light and the dark theme."""
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+
+    async def action_quit(self) -> None:
+        """Save the reading position, then quit (with the error, if the library failed)."""
+        if self.open_error is not None:
+            self.exit(return_code=1, message=Text(f"error: {self.open_error}"))
+            return
+        main = self.main
+        worker = main.save_position() if main is not None and self.backend else None
+        if worker is not None:
+            await worker.wait()  # type: ignore[attr-defined]
+        self.exit()
+
+
+def make_app(
+    db_url: str,
+    *,
+    sample: bool = True,
+    mouse: bool = True,
+    config: Settings | Path | None = None,
+    clock: Clock | None = None,
+) -> ReaderApp:
+    """Build the app for the CLI and the tests.
+
+    *config* is a :class:`Settings`, a path to a ``config.toml``, or None for the
+    user's ``config.toml``; *mouse* False turns the mouse off whatever it says;
+    *clock* fixes "now" for relative times (tests).
+    """
+    loaded = LoadedSettings(config) if isinstance(config, Settings) else load_settings(config)
+    settings = loaded.settings
+    if not mouse:
+        settings.mouse = False
+    return ReaderApp(
+        db_url, settings=settings, sample=sample, clock=clock, warnings=loaded.warnings
+    )

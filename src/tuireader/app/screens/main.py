@@ -1,0 +1,405 @@
+"""The main screen: list | reader | comments, laid out for the terminal's size.
+
+- 120 columns or more (and more than 24 rows): three panes side by side.
+- 80 to 119 columns: list and reader; ``c`` shows the comments in place of the reader.
+- Below 80 columns, or 24 rows or fewer: one pane at a time; Enter goes in, Esc comes back.
+
+The screen owns the flows between panes (open, search, back); the article
+actions (star, read, archive, tags, filters, links) are in :mod:`article_actions`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
+
+from tuireader.app.keymap import bindings_for
+from tuireader.app.links import notify_plain
+from tuireader.app.messages import (
+    ArticleChanged,
+    ArticleLoaded,
+    CountsChanged,
+    ReaderChunk,
+    SearchDone,
+    SearchFailed,
+)
+from tuireader.app.screens.article_actions import ArticleActions
+from tuireader.app.widgets.article_list import ArticleList
+from tuireader.app.widgets.comment_tree import CommentDetail, CommentTree
+from tuireader.app.widgets.header import LibraryHeader, ListStatus
+from tuireader.app.widgets.reader import ReaderView
+from tuireader.app.widgets.reader_doc import build_document
+from tuireader.app.workers import ReportWorkerErrors
+
+__all__ = ["MainScreen", "layout_for", "PANES"]
+
+Mode = Literal["wide", "medium", "narrow"]
+PANES = ("list", "reader", "comments")
+SEARCH_HELP = 'Search: words, "a phrase", is:unread is:starred tag:x site:x has:note in:comments'
+
+
+def layout_for(width: int, height: int) -> Mode:
+    """The layout for a terminal of *width* × *height* cells."""
+    if width < 80 or height <= 24:
+        return "narrow"
+    return "wide" if width >= 120 else "medium"
+
+
+class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
+    """Everything the reader does happens here."""
+
+    BINDINGS = bindings_for("screen")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mode: Mode = "wide"
+        self.pane = "list"
+        """The pane shown in the narrow layout."""
+        self.comments_open = False
+        """Medium layout: the comments are shown in place of the reader."""
+        self.search_terms: tuple[tuple[str, bool], ...] = ()
+        self._doc_counter = 0
+
+    def compose(self) -> ComposeResult:
+        """Header, the three panes, footer."""
+        yield LibraryHeader(id="header")
+        with Horizontal(id="panes"):
+            with Vertical(id="list-pane", classes="pane"):
+                yield Input(placeholder=SEARCH_HELP, id="search")
+                yield ArticleList(id="articles")
+                yield ListStatus(id="list-status")
+            with Vertical(id="reader-pane", classes="pane"):
+                yield ReaderView(id="reader")
+            with Vertical(id="comments-pane", classes="pane"):
+                yield CommentTree(id="comments", clock=self.app.clock)  # type: ignore[attr-defined]
+                with VerticalScroll(id="comment-detail-box"):
+                    yield CommentDetail(id="comment-detail")
+        yield Footer()
+
+    # -- shortcuts to the widgets ---------------------------------------------------------
+
+    @property
+    def articles(self) -> ArticleList:
+        """The article list."""
+        return self.query_one("#articles", ArticleList)
+
+    @property
+    def reader(self) -> ReaderView:
+        """The reader."""
+        return self.query_one("#reader", ReaderView)
+
+    @property
+    def comments(self) -> CommentTree:
+        """The comment tree."""
+        return self.query_one("#comments", CommentTree)
+
+    def pane_widget(self, pane: str) -> Widget:
+        """The focusable widget of *pane*."""
+        return {"list": self.articles, "reader": self.reader, "comments": self.comments}[pane]
+
+    def on_mount(self) -> None:
+        """Lay out for the terminal, title the panes, focus the list."""
+        self.query_one("#list-pane").border_title = "Articles"
+        self.query_one("#reader-pane").border_title = "Reader"
+        self.query_one("#comments-pane").border_title = "Comments"
+        self.query_one("#comment-detail-box").can_focus = False
+        self.apply_layout(self.app.size.width, self.app.size.height)
+        self.articles.focus()
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Switch layouts when the terminal is resized."""
+        self.apply_layout(event.size.width, event.size.height)
+
+    def apply_layout(self, width: int, height: int) -> None:
+        """Set the layout classes for *width* × *height*."""
+        mode = layout_for(width, height)
+        if mode != self.mode or not self.has_class(f"-{mode}"):
+            self.mode = mode
+            self.set_class(mode == "wide", "-wide")
+            self.set_class(mode == "medium", "-medium")
+            self.set_class(mode == "narrow", "-narrow")
+        self._apply_visibility()
+
+    def _apply_visibility(self) -> None:
+        for pane in PANES:
+            self.set_class(self.pane == pane, f"-show-{pane}")
+        self.set_class(self.comments_open, "-comments-open")
+
+    def visible_panes(self) -> list[str]:
+        """The panes on screen, left to right."""
+        if self.mode == "wide":
+            return list(PANES)
+        if self.mode == "medium":
+            return ["list", "comments" if self.comments_open else "reader"]
+        return [self.pane]
+
+    def focused_pane(self) -> str | None:
+        """The pane holding the focus."""
+        focused = self.focused
+        for pane in PANES:
+            if (
+                focused is not None
+                and self.query_one(f"#{pane}-pane") in focused.ancestors_with_self
+            ):
+                return pane
+        return None
+
+    def show_pane(self, pane: str) -> None:
+        """Make *pane* visible (as the layout allows) and focus it."""
+        if self.mode == "narrow":
+            self.pane = pane
+        elif self.mode == "medium" and pane in ("reader", "comments"):
+            self.comments_open = pane == "comments"
+        self._apply_visibility()
+        self.call_after_refresh(self.pane_widget(pane).focus)
+
+    # -- moving between panes ------------------------------------------------------------------
+
+    def _step_pane(self, step: int, wrap: bool) -> None:
+        current = self.focused_pane() or "list"
+        if self.mode == "narrow":
+            order = list(PANES)
+        elif self.mode == "medium":
+            order = ["list", "reader", "comments"] if wrap else self.visible_panes()
+        else:
+            order = self.visible_panes()
+        index = order.index(current) if current in order else 0
+        target = index + step
+        if wrap:
+            target %= len(order)
+        elif not 0 <= target < len(order):
+            return
+        self.show_pane(order[target])
+
+    def action_next_pane(self) -> None:
+        """Focus the next pane (the last wraps to the first)."""
+        self._step_pane(1, wrap=True)
+
+    def action_previous_pane(self) -> None:
+        """Focus the previous pane."""
+        self._step_pane(-1, wrap=True)
+
+    def action_pane_left(self) -> None:
+        """Focus the pane to the left; in the narrow layout, go back."""
+        if self.mode == "narrow":
+            self.action_back()
+        else:
+            self._step_pane(-1, wrap=False)
+
+    def action_pane_right(self) -> None:
+        """Focus the pane to the right; in the narrow layout, go in."""
+        if self.mode == "narrow":
+            if self.pane == "list":
+                self.articles.action_open() if self.reader.article is None else self.show_pane(
+                    "reader"
+                )
+            elif self.pane == "reader":
+                self.show_pane("comments")
+        else:
+            self._step_pane(1, wrap=False)
+
+    def action_back(self) -> None:
+        """Esc: leave the search box, go back a pane, close comments, leave search results."""
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self._hide_search()
+            return
+        pane = self.focused_pane()
+        if self.mode == "narrow" and self.pane != "list":
+            self.show_pane("reader" if self.pane == "comments" else "list")
+        elif self.mode == "medium" and self.comments_open and pane == "comments":
+            self.show_pane("reader")
+        elif pane in ("reader", "comments"):
+            self.show_pane("list")
+        elif self.articles.in_search:
+            self.articles.leave_search()
+            self.search_terms = ()
+            self.reader.set_highlights(())
+            self.query_one("#list-pane").border_title = "Articles"
+
+    def action_comments(self) -> None:
+        """``c``: show the comments (or go back to the reader from them)."""
+        if self.focused_pane() == "comments" or (self.mode == "narrow" and self.pane == "comments"):
+            self.show_pane("reader")
+        else:
+            self.show_pane("comments")
+
+    # -- opening an article --------------------------------------------------------------------
+
+    @on(ArticleList.Selected)
+    def _open_selected(self, message: ArticleList.Selected) -> None:
+        self.open_article(message.summary.id, from_search=message.hit is not None)
+
+    def open_article(self, article_id: int, *, from_search: bool = False) -> None:
+        """Open *article_id* in the reader (saving the position in the previous one)."""
+        self.save_position()
+        self._doc_counter += 1
+        self.reader.show_placeholder("Loading…")
+        self.reader.doc_id = self._doc_counter
+        terms = self.search_terms if from_search else ()
+        self.reader.set_highlights(terms)
+        width = self.reader.text_width if self.reader.size.width else self.app.size.width - 6
+        mark = self.app.settings.mark_read_on_open  # type: ignore[attr-defined]
+        self._load_article(article_id, self._doc_counter, width, mark)
+        self.show_pane("reader")
+
+    @work(thread=True, exclusive=True, group="open-article", exit_on_error=False)
+    def _load_article(self, article_id: int, doc_id: int, width: int, mark_read: bool) -> None:
+        backend = self.app.backend  # type: ignore[attr-defined]
+        previous = backend.mark_opened(article_id, mark_read=mark_read)
+        view = backend.article(article_id)
+        self.post_message(ArticleLoaded(view, previous, doc_id))
+        worker = get_current_worker()
+        for chunk in build_document(view, width, doc_id):
+            if worker.is_cancelled:
+                return
+            self.post_message(ReaderChunk(chunk))
+        for summary in backend.summaries([article_id]):
+            self.post_message(ArticleChanged(summary))
+        self.post_message(CountsChanged(backend.counts()))
+
+    def on_article_loaded(self, message: ArticleLoaded) -> None:
+        """Show the article's header and its comments."""
+        if message.doc_id != self._doc_counter:
+            return
+        view = message.view
+        self.reader.begin(view, message.doc_id, restore_offset=view.reading_position)
+        self.comments.show_thread(view.comments, message.previous_open)
+        self._title_comments()
+        node = self.comments.cursor_node
+        if view.comments:
+            self._show_comment(node.data if node is not None else None)
+        else:
+            self.query_one("#comment-detail", CommentDetail).update(Text("No comments."))
+
+    def _title_comments(self) -> None:
+        tree = self.comments
+        title = f"Comments ({len(tree.comments)}"
+        title += f", {tree.new_count} new)" if tree.new_count else ")"
+        self.query_one("#comments-pane").border_title = Text(title)
+
+    def on_reader_chunk(self, message: ReaderChunk) -> None:
+        """A piece of the open article is ready."""
+        self.reader.add_chunk(message.chunk)
+
+    def on_article_changed(self, message: ArticleChanged) -> None:
+        """Update the row markers (and the reader's copy of the flags)."""
+        self.articles.update_row(message.summary)
+        self.update_reader_flags(message.summary)
+
+    def on_counts_changed(self, message: CountsChanged) -> None:
+        """New totals for the header."""
+        self.query_one(LibraryHeader).set_counts(message.counts)
+
+    def save_position(self) -> object | None:
+        """Save the reading position of the open article (in a worker); return the worker."""
+        view = self.reader.article
+        if view is None or not self.reader.lines:
+            return None
+        return self._save_position(view.id, self.reader.top_offset())  # type: ignore[attr-defined]
+
+    @work(thread=True, group="save-position", exit_on_error=False)
+    def _save_position(self, article_id: int, offset: int) -> None:
+        self.app.backend.set_position(article_id, offset)  # type: ignore[attr-defined]
+
+    # -- comments ------------------------------------------------------------------------------
+
+    @on(CommentTree.NodeHighlighted)
+    def _comment_highlighted(self, event: CommentTree.NodeHighlighted) -> None:
+        self._show_comment(event.node.data)
+
+    def _show_comment(self, comment: object) -> None:
+        tree = self.comments
+        detail = self.query_one("#comment-detail", CommentDetail)
+        new = comment is not None and tree.is_new(comment)  # type: ignore[arg-type]
+        detail.show_comment(comment, self.app.clock(), new)  # type: ignore[arg-type,attr-defined]
+        self.query_one("#comment-detail-box").scroll_home(animate=False)
+
+    # -- list status ------------------------------------------------------------------------------
+
+    @on(ArticleList.CursorMoved)
+    def _cursor_moved(self, message: ArticleList.CursorMoved) -> None:
+        articles = self.articles
+        if articles.result is not None:
+            context = f"results for: {articles.result.query}"
+        else:
+            context = articles.spec.describe()
+        self.query_one(ListStatus).show_position(message.index, message.total, context)
+
+    # -- search -----------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        """``/``: show the search box."""
+        if self.mode == "narrow":
+            self.show_pane("list")
+        search = self.query_one("#search", Input)
+        search.add_class("-active")
+        search.focus()
+
+    def _hide_search(self) -> None:
+        self.query_one("#search", Input).remove_class("-active")
+        self.articles.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        query = event.value.strip()
+        if not query:
+            self._hide_search()
+            return
+        self._run_search(query)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _run_search(self, query: str) -> None:
+        try:
+            result = self.app.backend.search(query)  # type: ignore[attr-defined]
+        except ValueError as exc:  # SearchError: a message for the user
+            self.post_message(SearchFailed(str(exc)))
+            return
+        self.post_message(SearchDone(result))
+
+    def on_search_done(self, message: SearchDone) -> None:
+        """Show the results in place of the list."""
+        result = message.result
+        self.search_terms = result.terms
+        self.articles.show_results(result)
+        title = f"Search ({len(result.hits)})"
+        self.query_one("#list-pane").border_title = Text(title)
+        self._hide_search()
+        if not result.hits:
+            notify_plain(self.app, f"Nothing found for: {result.query}", severity="warning")
+
+    def on_search_failed(self, message: SearchFailed) -> None:
+        """Say why the query could not be searched."""
+        notify_plain(self.app, message.message, title="Search", severity="warning")
+
+    def _match(self, forward: bool) -> None:
+        pane = self.focused_pane()
+        if pane == "reader" and self.reader.find_match(forward) is not None:
+            return
+        articles = self.articles
+        if articles.in_search and pane != "reader":
+            articles.move_cursor(articles.cursor + (1 if forward else -1))
+            return
+        if pane == "reader":
+            notify_plain(self.app, "No more matches in this article.", severity="warning")
+        elif not articles.in_search:
+            notify_plain(self.app, "Search first with /.", severity="warning")
+
+    def action_next_match(self) -> None:
+        """``n``: the next match in the reader, or the next result in the list."""
+        self._match(True)
+
+    def action_previous_match(self) -> None:
+        """``N``: the previous match or result."""
+        self._match(False)

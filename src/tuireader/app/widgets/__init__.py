@@ -1,0 +1,1 @@
+"""Widgets: the article list, the reader, the comment tree, the header."""

@@ -1,0 +1,69 @@
+"""The one-line header (library counts) and the list's status line (position count)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tuireader.app.fmt import thousands
+from tuireader.text import safe_line
+
+if TYPE_CHECKING:
+    from tuireader.store.views import LibraryCounts
+
+__all__ = ["LibraryHeader", "ListStatus"]
+
+
+class LibraryHeader(Static):
+    """``tuireader  1,204 articles · 310 unread · 12 starred · 40 archived · 8 notes``."""
+
+    DEFAULT_CSS = """
+    LibraryHeader { height: 1; width: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Text("tuireader", style="bold"), id=id)
+        self.counts: LibraryCounts | None = None
+        self.status = "opening the library…"
+
+    def set_counts(self, counts: LibraryCounts) -> None:
+        """Show new totals."""
+        self.counts = counts
+        self.status = ""
+        self._draw()
+
+    def set_status(self, status: str) -> None:
+        """Show *status* (plain text) instead of the counts, e.g. while opening."""
+        self.status = status
+        self._draw()
+
+    def _draw(self) -> None:
+        line = Text(" tuireader ", style="bold")
+        if self.status:
+            line.append(" " + safe_line(self.status))
+        elif self.counts is not None:
+            c = self.counts
+            parts = [
+                f"{thousands(c.total)} articles",
+                f"{thousands(c.unread)} unread",
+                f"{thousands(c.starred)} starred",
+                f"{thousands(c.archived)} archived",
+                f"{thousands(c.notes)} notes",
+            ]
+            line.append(" " + " · ".join(parts))
+        self.update(line)
+
+
+class ListStatus(Static):
+    """``312 / 100,000 · unread · by date`` under the list."""
+
+    DEFAULT_CSS = """
+    ListStatus { height: 1; width: 1fr; }
+    """
+
+    def show_position(self, index: int, total: int, context: str) -> None:
+        """Show the cursor position and what the list shows (*context* is plain text)."""
+        position = f"{thousands(index + 1)} / {thousands(total)}" if total else "0 / 0"
+        self.update(Text(f" {position} · {safe_line(context)}"))
