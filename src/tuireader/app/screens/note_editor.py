@@ -124,7 +124,7 @@ class NoteEditor(ReportWorkerErrors, ModalScreen[int | None]):
             yield Static(Text(safe_line(self._ed_title), style="bold"), id="editor-title")
             if self._ed_context.strip():
                 yield Static(Text(safe_text(self._ed_context)), id="editor-context")
-            yield TextArea(self.initial, id="editor-text", soft_wrap=True, tab_behavior="indent")
+            yield TextArea(self.initial, id="editor-text", soft_wrap=True, tab_behavior="focus")
             yield Static(
                 Text("Markdown.  ctrl+s save · Esc close (asks before dropping changes)"),
                 id="editor-status",
