@@ -104,7 +104,7 @@ def test_every_command(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-
     assert any(n["id"] == added["id"] and n["text"] == "my [b]note[/b]" for n in shown["notes"])
     human_show = cli("--db", db, "show", str(first_id))
     assert "my [b]note[/b]" in human_show.stdout
-    hits = json.loads(cli("--db", db, "search", "note", "in:notes", "--json").stdout)
+    hits = json.loads(cli("--db", db, "search", "note in:notes", "--json").stdout)
     assert any(h["note_id"] == added["id"] for h in hits)
     assert cli("--db", db, "search", "zzzzunfindable").stdout.strip() == "no matches"
     backup = tmp_path / "backup.json"
