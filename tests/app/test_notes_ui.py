@@ -301,3 +301,28 @@ async def test_dropping_changes_deletes_the_draft(make, library_path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, (NoteEditor, Confirm))
+
+
+async def test_a_mouse_drag_over_the_text_selects_it(make, library_path) -> None:
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        reader = await open_first(pilot)
+        text_map = reader.text_map()
+        body = next(
+            i
+            for i, line in enumerate(reader.lines)
+            if text_map.offset_at(i, 0) is not None and len(line.text.plain) > 20
+        )
+        await pilot.mouse_down(ReaderView, offset=(1 + 2, body))
+        await pilot.mouse_up(ReaderView, offset=(1 + 12, body))
+        await settle(pilot)
+        bar = app.screen.query_one(SelectionBar)
+        assert bar.active and app.focused is bar
+        start, end = bar.span
+        assert start == text_map.offset_at(body, 2) and end == text_map.offset_at(body, 12) + 1
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        view = reader.article
+        assert rows(library_path, "SELECT quote FROM note") == [(view.text[start:end],)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 
 from tuireader.app.links import notify_plain
 from tuireader.app.messages import ArticleChanged, CountsChanged, DataMessage
@@ -52,6 +52,7 @@ class NoteActions:
     _drafts: DraftStore | None = None
     _decorating = False
     _select_after_load: int | None = None
+    _mouse_from: int | None = None
 
     def focused_pane(self) -> str | None: ...  # provided by MainScreen
 
@@ -291,15 +292,44 @@ class NoteActions:
 
     # -- selecting a passage -----------------------------------------------------------------------
 
-    def action_select_text(self) -> None:
+    def _mouse_offset(self, event: events.MouseEvent) -> int | None:
+        """The article-text offset under the mouse, when it is over the reader's text."""
+        reader = self.reader
+        if reader.article is None or not reader.lines:
+            return None
+        region = reader.content_region
+        if event.screen_offset not in region:
+            return None
+        line = int(reader.scroll_y) + event.screen_y - region.y
+        column = int(reader.scroll_x) + event.screen_x - region.x
+        return reader.text_map().offset_at(line, column)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        """Where a drag over the reader starts."""
+        self._mouse_from = self._mouse_offset(event)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        """A drag over the reader's text selects that passage (Enter then highlights it)."""
+        start, self._mouse_from = self._mouse_from, None
+        end = self._mouse_offset(event)
+        if start is None or end is None or abs(end - start) < 2:
+            return
+        if self.action_select_text(start=start):
+            # The characters under the pointer at both ends are part of the passage.
+            if end > start:
+                self.selection.set_span(start, end + 1)
+            else:
+                self.selection.set_span(start + 1, end)
+
+    def action_select_text(self, start: int | None = None) -> bool:
         """``V``: select a passage of the article from the keyboard."""
         view = self.reader.article
         if view is None or not self.reader.lines:
             notify_plain(self.app, "Open an article first.", severity="warning")
-            return
+            return False
         if not view.text.strip():
             notify_plain(self.app, "This article has no text to highlight.", severity="warning")
-            return
+            return False
         self.show_pane("reader")
         bar = self.selection
         text_map = self.reader.text_map()
@@ -316,8 +346,9 @@ class NoteActions:
             return None
 
         bar.line_mover = move_line
-        bar.begin(view.text, self.reader.top_offset())
+        bar.begin(view.text, self.reader.top_offset() if start is None else start)
         self.call_after_refresh(bar.focus)
+        return True
 
     def on_selection_bar_moved(self, _message: SelectionBar.Moved) -> None:
         """Handle selection bar moved."""

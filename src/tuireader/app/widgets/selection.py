@@ -231,6 +231,13 @@ class SelectionBar(Static, can_focus=True):
         self.update(status)
         self.post_message(self.Moved())
 
+    def set_span(self, anchor: int, cursor: int) -> None:
+        """Select from *anchor* to *cursor* (a mouse drag)."""
+        n = len(self.article_text)
+        self.anchor = max(0, min(anchor, n))
+        self.cursor = max(0, min(cursor, n))
+        self._show()
+
     def _move(self, to: int) -> None:
         self.cursor = max(0, min(to, len(self.article_text)))
         self._show()
