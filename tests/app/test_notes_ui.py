@@ -262,8 +262,9 @@ async def test_a_draft_is_kept_while_typing_and_offered_after_a_crash(make, libr
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is editor
-    # The app is gone without saving (as after a crash): the draft is still there.
-    assert drafts.load(DraftKey("article", article_id)).text == "half a thought"
+        await type_text(pilot, " more")
+    # The app is gone without saving: the draft has every keystroke.
+    assert drafts.load(DraftKey("article", article_id)).text == "half a thought more"
     assert rows(library_path, "SELECT id FROM note") == []
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -273,10 +274,10 @@ async def test_a_draft_is_kept_while_typing_and_offered_after_a_crash(make, libr
         assert isinstance(app.screen, Confirm)
         await pilot.press("y")
         await pilot.pause()
-        assert isinstance(app.screen, NoteEditor) and app.screen.text == "half a thought"
+        assert isinstance(app.screen, NoteEditor) and app.screen.text == "half a thought more"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert rows(library_path, "SELECT text FROM note") == [("half a thought",)]
+        assert rows(library_path, "SELECT text FROM note") == [("half a thought more",)]
         assert drafts.load(DraftKey("article", article_id)) is None
 
 

@@ -214,21 +214,21 @@ class NoteActions:
         self.call_after_refresh(self.notes_panel.focus)  # type: ignore[attr-defined]
 
     def on_notes_panel_chosen(self, message: NotesPanel.Chosen) -> None:
-        """Handle notes panel chosen."""
+        """Enter in the notes: edit that note."""
         self._edit(message.note)
 
     def on_notes_panel_pointed(self, message: NotesPanel.Pointed) -> None:
-        """Handle notes panel pointed."""
+        """The cursor is on a highlight: show its passage."""
         note = message.note
         if note.quote and not note.orphaned and note.start is not None:
             self._scroll_to_offset(note.start)
 
     def on_notes_panel_closed(self, _message: NotesPanel.Closed) -> None:
-        """Handle notes panel closed."""
+        """Esc in the notes: back to the reader."""
         self.reader.focus()
 
     def on_notes_panel_delete(self, message: NotesPanel.Delete) -> None:
-        """Handle notes panel delete."""
+        """``d`` in the notes: ask, then delete."""
         note = message.note
         what = "highlight and its note" if note.quote else "note"
 
@@ -351,17 +351,17 @@ class NoteActions:
         return True
 
     def on_selection_bar_moved(self, _message: SelectionBar.Moved) -> None:
-        """Handle selection bar moved."""
+        """The selection changed: redraw and keep the cursor in view."""
         self.reader.refresh_document()
         self._scroll_to_offset(self.selection.cursor)
 
     def on_selection_bar_cancelled(self, _message: SelectionBar.Cancelled) -> None:
-        """Handle selection bar cancelled."""
+        """The selection was left: back to the reader."""
         self.reader.refresh_document()
         self.reader.focus()
 
     def on_selection_bar_save(self, message: SelectionBar.Save) -> None:
-        """Handle selection bar save."""
+        """Enter while selecting: the highlight, with an optional note."""
         view = self.reader.article
         if view is None:
             return

@@ -117,6 +117,9 @@ class NoteEditor(ReportWorkerErrors, ModalScreen[int | None]):
         self._ed_allow_empty = allow_empty
         self._ed_timer: Timer | None = None
         self._saving = False
+        self._settled = False
+        self._last_text: str | None = None
+        """True once the note was saved or its changes dropped (no draft to keep)."""
 
     def compose(self) -> ComposeResult:
         """Title, the passage or comment the note is about, the editor, the keys."""
@@ -176,6 +179,7 @@ class NoteEditor(ReportWorkerErrors, ModalScreen[int | None]):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         """Keep a draft of the text, written after a moment of quiet."""
+        self._last_text = event.text_area.text
         if self.drafts is None:
             return
         if self._ed_timer is not None:
@@ -197,6 +201,14 @@ class NoteEditor(ReportWorkerErrors, ModalScreen[int | None]):
             self.drafts.save(self.draft_key, text, article_id=self._ed_article)
         except DraftError as exc:
             notify_plain(self.app, str(exc), title="Draft not kept", severity="warning")
+
+    def on_unmount(self) -> None:
+        """Closed any other way (the app quit): keep the last keystrokes as the draft."""
+        text = self._last_text
+        if self._settled or self.drafts is None or text is None or text == self.initial:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            self.drafts.save(self.draft_key, text, article_id=self._ed_article)
 
     def _delete_draft(self) -> None:
         if self._ed_timer is not None:
@@ -249,6 +261,7 @@ class NoteEditor(ReportWorkerErrors, ModalScreen[int | None]):
 
     def on_note_editor_saved(self, message: NoteEditor.Saved) -> None:
         """The store has the note: say so and close."""
+        self._settled = True
         notify_plain(self.app, "Saved", title="Note")
         self.dismiss(message.note_id)
 
@@ -257,12 +270,14 @@ class NoteEditor(ReportWorkerErrors, ModalScreen[int | None]):
         if self._saving:
             return
         if not self.dirty:
+            self._settled = True
             self._delete_draft()
             self.dismiss(None)
             return
 
         def answer(drop: bool | None) -> None:
             if drop:
+                self._settled = True
                 self._delete_draft()
                 self.dismiss(None)
             else:
