@@ -327,3 +327,45 @@ async def test_a_mouse_drag_over_the_text_selects_it(make, library_path) -> None
         await settle(pilot)
         view = reader.article
         assert rows(library_path, "SELECT quote FROM note") == [(view.text[start:end],)]
+
+
+async def test_hostile_notes_are_shown_as_text(make, library_path) -> None:
+    from helpers import hostile_text
+
+    from tuireader.store.library import Library
+
+    hostile = hostile_text()
+    lib = Library.open(f"sqlite:///{library_path}")
+    try:
+        (hostile_id,) = rows(library_path, "SELECT id FROM article WHERE title LIKE 'Hostile%'")[0]
+        (comment_id,) = rows(library_path, "SELECT id FROM comment WHERE article_id=?", hostile_id)[
+            0
+        ]
+        lib.add_note(hostile_id, hostile)
+        lib.add_note(hostile_id, hostile, comment_id=comment_id)
+        lib.add_highlight(hostile_id, 0, 12, hostile)
+    finally:
+        lib.close()
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("G", "enter")
+        await settle(pilot)
+        assert app.screen.query_one(ReaderView).article.id == hostile_id
+        await pilot.press("e")
+        await settle(pilot)
+        panel = app.screen.query_one(NotesPanel)
+        labels = [panel.get_option_at_index(i).prompt.plain for i in range(len(panel.notes))]
+        assert len(labels) == 3
+        assert all("[@click=app.quit]click[/]" in label for label in labels)
+        assert not any(ch in "".join(labels) for ch in "\x1b\x9b\x00\u202e")
+        shown = screen_text(app)
+        assert "\x1b]52" not in shown and "\x9b" not in shown
+        await pilot.press("M")
+        await settle(pilot)
+        listing = app.screen.listing
+        first = listing.get_option_at_index(0).prompt.plain
+        assert "[@click=app.quit]click[/]" in first and "\x1b" not in first
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.is_running
