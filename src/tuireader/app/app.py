@@ -30,6 +30,7 @@ from tuireader.app.screens.main import MainScreen
 from tuireader.app.themes import THEMES
 from tuireader.app.workers import ReportWorkerErrors, describe_error
 from tuireader.paths import sample_data_dir, styles_dir
+from tuireader.remote import policy
 
 __all__ = ["ReaderApp", "make_app"]
 
@@ -159,6 +160,31 @@ class ReaderApp(ReportWorkerErrors, App[None]):
     def action_toggle_theme(self) -> None:
         """Switch between the light and the dark theme."""
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+
+    # -- served to others: nothing acts on the server (tuireader.remote) -------------------
+
+    def get_system_commands(self, screen: Any) -> Any:
+        """Textual's palette commands, without "Screenshot" where it would write a server file."""
+        screenshot_off = policy().screenshot == "off"
+        for command in super().get_system_commands(screen):
+            if not (screenshot_off and command.title == "Screenshot"):
+                yield command
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Save a screenshot here (or send it to the browser), unless served over SSH."""
+        if policy().screenshot == "off":
+            notify_plain(self, "Screenshots are off when the reader is served over SSH.")
+            return None
+        return super().deliver_screenshot(filename, path, time_format)
+
+    def action_suspend_process(self) -> None:
+        """Suspend to the shell, unless served (there is no shell of the reader's to go to)."""
+        if not policy().suspend:
+            notify_plain(self, "Suspending is off when the reader is served.")
+            return
+        super().action_suspend_process()
 
     async def action_quit(self) -> None:
         """Save the reading position, then quit (with the error, if the library failed)."""

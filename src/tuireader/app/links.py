@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from textual.app import App
 
+from tuireader.remote import REMOTE_ENV
 from tuireader.text import safe_line
 
 __all__ = ["has_local_display", "is_web_url", "follow_url", "notify_plain"]
@@ -29,8 +30,8 @@ def has_local_display(
     """True when a browser opened here would show on the user's own screen."""
     env = os.environ if environ is None else environ
     platform = sys.platform if platform is None else platform
-    if any(env.get(name) for name in _SSH_VARS):
-        return False
+    if any(env.get(name) for name in _SSH_VARS) or env.get(REMOTE_ENV):
+        return False  # over SSH, or served by ``tuireader serve``: the display is not the reader's
     if platform == "darwin" or platform.startswith("win"):
         return True
     return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))

@@ -13,7 +13,13 @@ import sys
 from tuireader.cli.common import app, err_console
 
 # Register the commands (each module adds its own to ``app``).
-from tuireader.cli import db_cmds, export_cmds, library_cmds, note_cmds  # noqa: E402,F401  isort: skip
+from tuireader.cli import (  # noqa: E402,F401  isort: skip
+    db_cmds,
+    export_cmds,
+    library_cmds,
+    note_cmds,
+    serve_cmds,
+)
 
 __all__ = ["app", "main"]
 
