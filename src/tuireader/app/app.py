@@ -112,12 +112,19 @@ class ReaderApp(ReportWorkerErrors, App[None]):
     def on_library_opened(self, message: LibraryOpened) -> None:
         """Show the list and the counts; fill a new library with the samples."""
         self.backend = message.backend
+        self._show_library(message.backend)
+
+    def _show_library(self, backend: Backend) -> None:
         main = self.main
+        if main is not None and not main.query("#articles"):
+            # The library opened before the main screen was built: try after a refresh.
+            self.call_after_refresh(self._show_library, backend)
+            return
         if main is not None:
             main.query_one("#header").set_status("")  # type: ignore[attr-defined]
             main.articles.load()
             main.refresh_counts()
-        if message.backend.created and self.sample:
+        if backend.created and self.sample:
             self._import_samples()
 
     def on_library_failed(self, message: LibraryFailed) -> None:

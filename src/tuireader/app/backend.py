@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         ArticleView,
         ImportOutcome,
         LibraryCounts,
+        NoteView,
         SearchHit,
     )
 
@@ -254,6 +255,43 @@ class Backend:
         from tuireader.importing import import_paths
 
         return import_paths(self.library, paths, progress)
+
+    # -- notes -----------------------------------------------------------------------------
+    # Each write commits before it returns: the UI says "saved" only after that.
+
+    def add_note(self, article_id: int, text: str, *, comment_id: int | None = None) -> int:
+        """Add a note on an article (or on one of its comments); return its id."""
+        return self.library.add_note(article_id, text, comment_id=comment_id)
+
+    def add_highlight(self, article_id: int, start: int, end: int, text: str = "") -> int:
+        """Highlight ``start:end`` of the article's plain text; return the note's id."""
+        return self.library.add_highlight(article_id, start, end, text)
+
+    def update_note(self, note_id: int, text: str) -> None:
+        """Replace a note's text."""
+        self.library.update_note(note_id, text)
+
+    def delete_note(self, note_id: int) -> None:
+        """Delete a note or highlight."""
+        self.library.delete_note(note_id)
+
+    def article_notes(self, article_id: int) -> tuple[NoteView, ...]:
+        """The notes of one article (oldest first)."""
+        from tuireader.store.queries import all_notes
+
+        return tuple(reversed(all_notes(self.db, article_id=article_id, limit=100_000)))
+
+    def all_notes(
+        self,
+        text: str | None = None,
+        tag: str | None = None,
+        article_id: int | None = None,
+        limit: int = 1000,
+    ) -> list[NoteView]:
+        """Every note of the library, newest first, filtered."""
+        from tuireader.store.queries import all_notes
+
+        return all_notes(self.db, text=text, tag=tag, article_id=article_id, limit=limit)
 
     def import_samples(
         self, folder: Path, progress: Callable[[Path, int, int], None] | None = None

@@ -15,8 +15,10 @@ from tuireader.cli.common import app, err_console
 # Register the commands (each module adds its own to ``app``).
 from tuireader.cli import (  # noqa: E402,F401  isort: skip
     db_cmds,
+    export_cmds,
     feed_cmds,
     library_cmds,
+    note_cmds,
     serve_cmds,
     web_cmds,
 )

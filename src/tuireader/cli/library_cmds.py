@@ -1,8 +1,7 @@
-"""Library commands: import, list, show, search, note, export."""
+"""Library commands: import, list, show, search, note."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -222,53 +221,3 @@ def note_add(
         emit_json({"id": note_id, "article_id": article_id, "comment_id": comment})
     else:
         console.print(f"note {note_id} saved on article {article_id}", markup=False)
-
-
-@app.command("export")
-def export_cmd(
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="json (a full backup) or markdown.")
-    ] = "json",
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", help="File (json) or folder (markdown); default stdout."),
-    ] = None,
-    force: Annotated[bool, typer.Option(help="Overwrite existing files.")] = False,
-) -> None:
-    """Export the library: a JSON backup that `import` restores, or Markdown files."""
-    from tuireader.export.backup import library_document
-    from tuireader.export.markdown import article_markdown, safe_filename, write_unique
-    from tuireader.store.queries import get_article
-
-    db = state.library().db
-    if fmt == "json":
-        data = json.dumps(library_document(db), ensure_ascii=False, indent=1)
-        if out is None:
-            sys.stdout.write(data + "\n")
-            return
-        if out.exists() and not force:
-            fail(f"{out} exists (use --force to overwrite)")
-        try:
-            out.write_text(data, encoding="utf-8")
-        except OSError as exc:
-            fail(f"cannot write {out}: {exc.strerror}")
-        err_console.print(f"library written to {out}", markup=False)
-    elif fmt in ("markdown", "md"):
-        from tuireader.export.backup import iter_article_records
-
-        if out is None:
-            for record in iter_article_records(db):
-                sys.stdout.write(article_markdown(get_article(db, record["id"])) + "\n")
-            return
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-            count = 0
-            for record in iter_article_records(db):
-                view = get_article(db, record["id"])
-                write_unique(out, safe_filename(view.title), article_markdown(view), force=force)
-                count += 1
-        except OSError as exc:
-            fail(f"cannot write to {out}: {exc.strerror}")
-        err_console.print(f"{count} articles written to {out}", markup=False)
-    else:
-        fail(f"unknown format {fmt!r}: use json or markdown")

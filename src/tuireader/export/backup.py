@@ -1,26 +1,40 @@
 """The whole library as one JSON document (``tuireader-backup``).
 
 It is a superset of the bundle format read by :mod:`tuireader.importers.bundle`,
-so ``tuireader import backup.json`` restores it.
+so ``tuireader import backup.json`` restores it into an empty library with
+nothing lost: articles with their raw input, comments, tags (used or not),
+notes with their highlight selectors and comment attachments, reading states
+and positions, and the sites and feeds the library knows.
 """
 
 from __future__ import annotations
 
+import base64
+import json
+import zlib
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import select
 
 from tuireader import __version__
+from tuireader.importers.bundle import RAW_ENCODING
 from tuireader.store.db import Database
 from tuireader.store.feeds import feed_categories
-from tuireader.store.models import Article, Source
-from tuireader.store.queries import get_article
+from tuireader.store.models import Article, Source, Tag
+from tuireader.store.queries import get_article, get_raw
 from tuireader.store.types import utcnow
 from tuireader.store.views import ArticleView
 
-__all__ = ["article_record", "iter_article_records", "library_document", "iso"]
+__all__ = [
+    "article_record",
+    "iter_article_records",
+    "library_document",
+    "write_library",
+    "iso",
+    "RAW_ENCODING",
+]
 
 
 def iso(value: datetime | None) -> str | None:
@@ -30,10 +44,18 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z")
 
 
-def article_record(view: ArticleView) -> dict[str, Any]:
-    """One article, its thread, tags, states and notes, as JSON-ready data."""
+def pack_raw(raw: bytes | None) -> str | None:
+    """Raw input as text for JSON: zlib-compressed, then base64."""
+    return None if raw is None else base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
+
+
+def article_record(view: ArticleView, raw: bytes | None = None) -> dict[str, Any]:
+    """One article, its thread, tags, states and notes, as JSON-ready data.
+
+    *raw* (the input the article was extracted from) is included when given.
+    """
     keys = {c.id: c.key for c in view.comments}
-    return {
+    record: dict[str, Any] = {
         "id": view.id,
         "url": view.url,
         "canonical_url": view.canonical_url,
@@ -50,7 +72,10 @@ def article_record(view: ArticleView) -> dict[str, Any]:
         "starred": view.starred,
         "archived": view.archived,
         "reading_position": view.reading_position,
+        "last_opened": iso(view.last_opened),
         "pending": view.pending,
+        "fetch_error": view.fetch_error,
+        "raw_format": view.raw_format,
         "comments": [
             {
                 "id": c.id,
@@ -61,6 +86,7 @@ def article_record(view: ArticleView) -> dict[str, Any]:
                 "posted": iso(c.posted),
                 "text": c.text,
                 "flat": c.flat,
+                "added": iso(c.added),
             }
             for c in view.comments
         ],
@@ -82,19 +108,25 @@ def article_record(view: ArticleView) -> dict[str, Any]:
             for n in view.notes
         ],
     }
+    if raw is not None:
+        record["raw_encoding"] = RAW_ENCODING
+        record["raw"] = pack_raw(raw)
+    return record
 
 
-def iter_article_records(db: Database) -> Iterator[dict[str, Any]]:
-    """Every article's record, oldest id first."""
+def iter_article_records(db: Database, *, include_raw: bool = False) -> Iterator[dict[str, Any]]:
+    """Every article's record, oldest id first (with its raw input if *include_raw*)."""
     with db.session() as s:
         ids = list(s.execute(select(Article.id).order_by(Article.id)).scalars())
     for article_id in ids:
-        yield article_record(get_article(db, article_id))
+        raw = get_raw(db, article_id)[0] if include_raw else None
+        yield article_record(get_article(db, article_id), raw)
 
 
-def library_document(db: Database) -> dict[str, Any]:
-    """The whole library as a ``tuireader-backup`` document."""
+def _header(db: Database, now: datetime | None) -> dict[str, Any]:
+    """Everything of a backup but its articles."""
     with db.session() as s:
+        tags = list(s.execute(select(Tag.name).order_by(Tag.name)).scalars())
         sources = [
             {
                 "name": src.name,
@@ -107,6 +139,7 @@ def library_document(db: Database) -> dict[str, Any]:
                 "last_synced": iso(src.last_synced),
                 "full_text": bool(src.full_text),
                 "categories": list(feed_categories(src.categories)),
+                "created": iso(src.created),
             }
             for src in s.execute(select(Source).order_by(Source.id)).scalars()
         ]
@@ -114,7 +147,33 @@ def library_document(db: Database) -> dict[str, Any]:
         "format": "tuireader-backup",
         "version": 1,
         "generator": f"tuireader {__version__}",
-        "exported": iso(utcnow()),
+        "exported": iso(now or utcnow()),
         "sources": sources,
-        "articles": list(iter_article_records(db)),
+        "tags": tags,
     }
+
+
+def library_document(
+    db: Database, *, include_raw: bool = True, now: datetime | None = None
+) -> dict[str, Any]:
+    """The whole library as a ``tuireader-backup`` document (in memory)."""
+    doc = _header(db, now)
+    doc["articles"] = list(iter_article_records(db, include_raw=include_raw))
+    return doc
+
+
+def write_library(
+    db: Database, out: TextIO, *, include_raw: bool = True, now: datetime | None = None
+) -> int:
+    """Write the backup document to *out* one article at a time; return the article count."""
+    out.write("{\n")
+    for key, value in _header(db, now).items():
+        out.write(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+    out.write(' "articles": [')
+    count = 0
+    for record in iter_article_records(db, include_raw=include_raw):
+        out.write(",\n  " if count else "\n  ")
+        out.write(json.dumps(record, ensure_ascii=False))
+        count += 1
+    out.write("\n ]\n}\n")
+    return count

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-__all__ = ["ParsedArticle", "ParsedComment", "ParsedNote", "ImportError_"]
+__all__ = ["ParsedArticle", "ParsedComment", "ParsedNote", "ParsedSource", "ImportError_"]
 
 
 class ImportError_(ValueError):
@@ -28,6 +28,8 @@ class ParsedComment:
     posted: datetime | None = None
     flat: bool = False
     """True when the thread structure could not be recovered (flat fallback)."""
+    added: datetime | None = None
+    """When the library first stored the comment (a backup restores it)."""
 
 
 @dataclass(slots=True)
@@ -42,6 +44,24 @@ class ParsedNote:
     end: int | None = None
     created: datetime | None = None
     comment_key: str | None = None
+    orphaned: bool = False
+    """True when the highlight could no longer be anchored in its article (a backup keeps it)."""
+    updated: datetime | None = None
+
+
+@dataclass(slots=True)
+class ParsedSource:
+    """A site or feed the library knows, as a backup carries it."""
+
+    name: str
+    kind: str = "site"
+    url: str | None = None
+    feed_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_error: str | None = None
+    last_synced: datetime | None = None
+    created: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -77,3 +97,7 @@ class ParsedArticle:
     """True for a URL-only row (from an export) whose page is still to be fetched."""
     source_name: str | None = None
     """The feed or site this article came from, when known."""
+    reading_position: int | None = None
+    """Where the reader left the article (a backup restores it)."""
+    last_opened: datetime | None = None
+    fetch_error: str | None = None

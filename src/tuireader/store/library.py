@@ -16,10 +16,12 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from tuireader.importers.model import ParsedArticle, ParsedComment, ParsedNote
+from tuireader.importers.model import ParsedArticle, ParsedComment, ParsedSource
+from tuireader.store.anchoring import make_anchor
 from tuireader.store.db import Database, StoreError
 from tuireader.store.migrate import MigrationResult, migrate
 from tuireader.store.models import Article, ArticleTag, Comment, Note, Source, Tag
+from tuireader.store.notes import import_note, reanchor_highlights, restore_sources
 from tuireader.store.types import as_utc, utcnow
 from tuireader.text import collapse_ws, safe_line, safe_text, word_count
 
@@ -87,10 +89,21 @@ class Library:
             return self._save(s, parsed, source_id=source_id, into=into)
 
     def save_many(
-        self, articles: Iterable[ParsedArticle], *, source_id: int | None = None
+        self,
+        articles: Iterable[ParsedArticle],
+        *,
+        source_id: int | None = None,
+        sources: Iterable[ParsedSource] = (),
+        tags: Iterable[str] = (),
     ) -> list[tuple[int, bool]]:
-        """Save several articles in one transaction (all linked to *source_id* if given)."""
+        """Save several articles in one transaction (all linked to *source_id* if given).
+
+        *sources* (sites and feeds) and *tags* (names, even unused ones) come
+        from a backup; they are added first so the articles link to them.
+        """
         with self.db.transaction() as s:
+            restore_sources(s, sources)
+            self._tag_ids(s, tags)
             return [self._save(s, parsed, source_id=source_id) for parsed in articles]
 
     def set_fetch_error(self, article_id: int, message: str | None) -> None:
@@ -146,8 +159,10 @@ class Library:
             article = self._find(s, parsed, key)
         created = article is None
         now = utcnow()
+        old_text = None if article is None else article.text
         if article is None:
             article = Article(dedup_key=key, added=as_utc(parsed.added) or now)
+            article.fetch_error = safe_line(parsed.fetch_error) or None
             s.add(article)
         # A URL-only row (an export, an annotation) for an article already saved
         # adds its tags, states and notes; it does not rename or move the article.
@@ -181,13 +196,24 @@ class Library:
             value = getattr(parsed, attr)
             if value is not None:
                 setattr(article, attr, bool(value))
+        if parsed.reading_position is not None:
+            article.reading_position = max(0, int(parsed.reading_position))
+        opened = as_utc(parsed.last_opened)
+        if opened is not None and (article.last_opened is None or opened > article.last_opened):
+            article.last_opened = opened
         s.flush()
         assert article.id is not None
+        if old_text is not None and old_text != article.text:
+            # Highlights follow the text; none is ever dropped.
+            reanchor_highlights(s, article.id, article.text)
         self._merge_comments(s, article.id, parsed.comments)
         if parsed.tags:
             self._add_tags(s, article.id, parsed.tags, fresh=created)
+        fresh: set[int] = set()
         for note in parsed.notes:
-            self._import_note(s, article.id, note)
+            note_id = import_note(s, article.id, article.text, note, fresh=fresh)
+            if note_id is not None:
+                fresh.add(note_id)
         if not created or parsed.comments or parsed.notes:
             self._refresh_counts(s, article.id)
         return article.id, created
@@ -210,7 +236,8 @@ class Library:
             level = min(depth[parent_key] + 1, MAX_COMMENT_DEPTH) if parent_id else 0
             row = existing.get(key)
             if row is None:
-                row = Comment(article_id=article_id, key=key)
+                added = as_utc(parsed.added) or utcnow()
+                row = Comment(article_id=article_id, key=key, added=added)
                 s.add(row)
             row.parent_id = parent_id
             row.author = safe_line(parsed.author) or "anonymous"
@@ -269,12 +296,10 @@ class Library:
 
     # -- tags ----------------------------------------------------------------------------------
 
-    def _add_tags(
-        self, s: Session, article_id: int, names: Iterable[str], *, fresh: bool = False
-    ) -> None:
-        """Link *names* to the article (*fresh*: it has no tags yet, skip the checks)."""
+    def _tag_ids(self, s: Session, names: Iterable[str]) -> list[int]:
+        """The ids of the tags *names*, creating the missing ones (cached per transaction)."""
         cache: dict[str, int] = s.info.setdefault("tuireader_tags", {})
-        linked: set[int] = set()
+        ids: list[int] = []
         for raw in names:
             name = safe_line(raw)[:100]
             if not name:
@@ -288,9 +313,15 @@ class Library:
                     s.flush()
                 assert tag.id is not None
                 tag_id = cache[name] = tag.id
-            if tag_id in linked:
-                continue
-            linked.add(tag_id)
+            if tag_id not in ids:
+                ids.append(tag_id)
+        return ids
+
+    def _add_tags(
+        self, s: Session, article_id: int, names: Iterable[str], *, fresh: bool = False
+    ) -> None:
+        """Link *names* to the article (*fresh*: it has no tags yet, skip the checks)."""
+        for tag_id in self._tag_ids(s, names):
             if fresh or s.get(ArticleTag, (article_id, tag_id)) is None:
                 s.add(ArticleTag(article_id=article_id, tag_id=tag_id))
         s.flush()
@@ -311,39 +342,6 @@ class Library:
             self._add_tags(s, article_id, names)
 
     # -- notes ---------------------------------------------------------------------------------
-
-    def _import_note(self, s: Session, article_id: int, note: ParsedNote) -> None:
-        text = safe_text(note.text).strip()
-        quote = safe_text(note.quote).strip() or None
-        if not text and not quote:
-            return
-        same_quote = Note.quote.is_(None) if quote is None else Note.quote == quote  # type: ignore[union-attr]
-        same = select(Note.id).where(Note.article_id == article_id, Note.text == text, same_quote)
-        if s.execute(same).first() is not None:
-            return
-        comment_id = None
-        if note.comment_key:
-            comment_id = s.execute(
-                select(Comment.id).where(
-                    Comment.article_id == article_id, Comment.key == note.comment_key
-                )
-            ).scalar()
-        created = as_utc(note.created) or utcnow()
-        s.add(
-            Note(
-                article_id=article_id,
-                comment_id=comment_id,
-                text=text,
-                quote=quote,
-                prefix=safe_text(note.prefix) or None,
-                suffix=safe_text(note.suffix) or None,
-                start=note.start,
-                end=note.end,
-                created=created,
-                updated=created,
-            )
-        )
-        s.flush()
 
     def add_note(
         self,
@@ -375,11 +373,40 @@ class Library:
                 start=start,
                 end=end,
             )
-            s.add(note)
-            s.flush()
-            self._refresh_counts(s, article_id)
-            assert note.id is not None
-            return note.id
+            return self._insert_note(s, note)
+
+    def add_highlight(self, article_id: int, start: int, end: int, text: str = "") -> int:
+        """Highlight ``start:end`` of the article's plain text, with an optional note.
+
+        The quote, its context and its position are taken from the stored text
+        (the W3C TextQuote and TextPosition selectors).  Committed before the id
+        is returned.
+        """
+        with self.db.transaction() as s:
+            article = s.get(Article, article_id)
+            if article is None:
+                raise StoreError(f"no article with id {article_id}")
+            try:
+                anchor = make_anchor(article.text, start, end)
+            except ValueError as exc:
+                raise StoreError(f"cannot highlight: {exc}") from exc
+            note = Note(
+                article_id=article_id,
+                text=safe_text(text),
+                quote=anchor.exact,
+                prefix=anchor.prefix,
+                suffix=anchor.suffix,
+                start=anchor.start,
+                end=anchor.end,
+            )
+            return self._insert_note(s, note)
+
+    def _insert_note(self, s: Session, note: Note) -> int:
+        s.add(note)
+        s.flush()
+        self._refresh_counts(s, note.article_id)
+        assert note.id is not None
+        return note.id
 
     def update_note(self, note_id: int, text: str) -> None:
         """Change a note's text."""

@@ -297,8 +297,20 @@ def get_raw(db: Database, article_id: int) -> tuple[bytes | None, str | None]:
     return row[0], row[1]
 
 
-def all_notes(db: Database, *, text: str | None = None, limit: int = 1000) -> list[NoteView]:
-    """Every note in the library, newest first; *text* filters by substring."""
+def all_notes(
+    db: Database,
+    *,
+    text: str | None = None,
+    tag: str | None = None,
+    article_id: int | None = None,
+    limit: int = 1000,
+) -> list[NoteView]:
+    """Every note in the library, newest first.
+
+    *text* keeps notes whose text, quote, article title or comment author
+    contains it (any case); *tag* keeps notes on articles with that tag;
+    *article_id* keeps one article's notes.
+    """
     stmt = (
         select(Note, Article.title, Comment.author)
         .join(Article, Article.id == Note.article_id)
@@ -313,8 +325,18 @@ def all_notes(db: Database, *, text: str | None = None, limit: int = 1000) -> li
                 Note.text.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
                 and_(Note.quote.is_not(None), Note.quote.ilike(pattern, escape="\\")),  # type: ignore[union-attr]
                 Article.title.ilike(pattern, escape="\\"),  # type: ignore[attr-defined]
+                and_(Comment.id.is_not(None), Comment.author.ilike(pattern, escape="\\")),  # type: ignore[union-attr,attr-defined]
             )
         )
+    if tag:
+        tagged = (
+            select(ArticleTag.article_id)
+            .join(Tag, Tag.id == ArticleTag.tag_id)
+            .where(Tag.name == tag)
+        )
+        stmt = stmt.where(Note.article_id.in_(tagged))  # type: ignore[attr-defined]
+    if article_id is not None:
+        stmt = stmt.where(Note.article_id == article_id)
     with db.session() as s:
         return [
             _note_view(n, comment_author=author, title=title)

@@ -32,12 +32,15 @@ from tuireader.app.messages import (
     SearchFailed,
 )
 from tuireader.app.screens.article_actions import ArticleActions
+from tuireader.app.screens.note_actions import NoteActions
 from tuireader.app.screens.web_actions import WebActions
 from tuireader.app.widgets.article_list import ArticleList
 from tuireader.app.widgets.comment_tree import CommentDetail, CommentTree
 from tuireader.app.widgets.header import LibraryHeader, ListStatus
+from tuireader.app.widgets.notes_panel import NotesPanel
 from tuireader.app.widgets.reader import ReaderView
 from tuireader.app.widgets.reader_doc import build_document
+from tuireader.app.widgets.selection import SelectionBar
 from tuireader.app.workers import ReportWorkerErrors
 
 __all__ = ["MainScreen", "layout_for", "PANES"]
@@ -54,7 +57,7 @@ def layout_for(width: int, height: int) -> Mode:
     return "wide" if width >= 120 else "medium"
 
 
-class MainScreen(ArticleActions, WebActions, ReportWorkerErrors, Screen[None]):
+class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Screen[None]):
     """Everything the reader does happens here."""
 
     BINDINGS = bindings_for("screen")
@@ -68,6 +71,7 @@ class MainScreen(ArticleActions, WebActions, ReportWorkerErrors, Screen[None]):
         """Medium layout: the comments are shown in place of the reader."""
         self.search_terms: tuple[tuple[str, bool], ...] = ()
         self._doc_counter = 0
+        self._open_at: int | None = None
 
     def compose(self) -> ComposeResult:
         """Header, the three panes, footer."""
@@ -79,6 +83,8 @@ class MainScreen(ArticleActions, WebActions, ReportWorkerErrors, Screen[None]):
                 yield ListStatus(id="list-status")
             with Vertical(id="reader-pane", classes="pane"):
                 yield ReaderView(id="reader")
+                yield NotesPanel(id="notes-panel")
+                yield SelectionBar(id="selection-bar")
             with Vertical(id="comments-pane", classes="pane"):
                 yield CommentTree(id="comments", clock=self.app.clock)  # type: ignore[attr-defined]
                 with VerticalScroll(id="comment-detail-box"):
@@ -241,9 +247,16 @@ class MainScreen(ArticleActions, WebActions, ReportWorkerErrors, Screen[None]):
     def _open_selected(self, message: ArticleList.Selected) -> None:
         self.open_article(message.summary.id, from_search=message.hit is not None)
 
-    def open_article(self, article_id: int, *, from_search: bool = False) -> None:
-        """Open *article_id* in the reader (saving the position in the previous one)."""
+    def open_article(
+        self, article_id: int, *, from_search: bool = False, at: int | None = None
+    ) -> None:
+        """Open *article_id* in the reader (saving the position in the previous one).
+
+        *at* is an offset of the article's text to show (a highlight), instead of
+        the reading position.
+        """
         self.save_position()
+        self._open_at = at
         self._doc_counter += 1
         self.reader.show_placeholder("Loading…")
         self.reader.doc_id = self._doc_counter
@@ -274,7 +287,10 @@ class MainScreen(ArticleActions, WebActions, ReportWorkerErrors, Screen[None]):
         if message.doc_id != self._doc_counter:
             return
         view = message.view
-        self.reader.begin(view, message.doc_id, restore_offset=view.reading_position)
+        at, self._open_at = self._open_at, None
+        restore = at if at is not None else view.reading_position
+        self.reader.begin(view, message.doc_id, restore_offset=restore)
+        self.notes_for_article(view)
         self.comments.show_thread(view.comments, message.previous_open)
         self._title_comments()
         node = self.comments.cursor_node
@@ -323,7 +339,8 @@ class MainScreen(ArticleActions, WebActions, ReportWorkerErrors, Screen[None]):
         tree = self.comments
         detail = self.query_one("#comment-detail", CommentDetail)
         new = comment is not None and tree.is_new(comment)  # type: ignore[arg-type]
-        detail.show_comment(comment, self.app.clock(), new)  # type: ignore[arg-type,attr-defined]
+        notes = self.comment_notes(comment.id) if comment is not None else []  # type: ignore[attr-defined]
+        detail.show_comment(comment, self.app.clock(), new, notes)  # type: ignore[arg-type,attr-defined]
         self.query_one("#comment-detail-box").scroll_home(animate=False)
 
     # -- list status ------------------------------------------------------------------------------

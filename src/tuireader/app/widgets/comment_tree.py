@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -21,6 +21,9 @@ from tuireader.app.fmt import glyphs, relative_time
 from tuireader.app.keymap import bindings_for
 from tuireader.store.views import CommentNode
 from tuireader.text import safe_line, safe_text
+
+if TYPE_CHECKING:
+    from tuireader.store.views import NoteView
 
 __all__ = ["CommentTree", "CommentDetail", "EAGER_LIMIT", "first_line"]
 
@@ -199,8 +202,14 @@ class CommentTree(Tree[CommentNode]):
 class CommentDetail(Static):
     """The full text of the selected comment (plain text, never markup)."""
 
-    def show_comment(self, comment: CommentNode | None, now: datetime, new: bool = False) -> None:
-        """Show *comment*'s author, time and text."""
+    def show_comment(
+        self,
+        comment: CommentNode | None,
+        now: datetime,
+        new: bool = False,
+        notes: Sequence[NoteView] = (),
+    ) -> None:
+        """Show *comment*'s author, time and text, and the user's *notes* on it."""
         if comment is None:
             self.update(Text(""))
             return
@@ -215,4 +224,7 @@ class CommentDetail(Static):
             head.append(f" ({relative})", style="dim")
         head.append("\n")
         head.append(safe_text(comment.text))
+        for note in notes:
+            head.append(f"\n\n✎ Your note ({note.created:%Y-%m-%d})\n", style="bold")
+            head.append(safe_text(note.text))
         self.update(head)

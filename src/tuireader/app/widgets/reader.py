@@ -42,6 +42,7 @@ Decorator = Callable[[int, Line, Text], None]
 STYLE_NAMES = (
     "title", "meta", "tag", "notice", "h1", "h2", "h3", "em", "strong", "strike", "code",
     "code_block", "link", "link_number", "image", "quote", "rule", "prefix", "match",
+    "highlight", "selection", "cursor", "orphan",
 )  # fmt: skip
 
 
