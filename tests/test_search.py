@@ -1,4 +1,4 @@
-"""Search: ranked FTS5 with snippets; hostile queries are words or a clear message."""
+"""Search on both engines: ranked, with snippets; hostile queries are words or a clear message."""
 
 from __future__ import annotations
 
@@ -7,6 +7,12 @@ import pytest
 from tuireader.importers.model import ParsedArticle, ParsedComment
 from tuireader.store.library import Library
 from tuireader.store.search import SearchError, fts_expression, parse_query, search, split_snippet
+
+
+@pytest.fixture
+def library(any_library: Library) -> Library:
+    """Every search test runs on SQLite (FTS5) and on PostgreSQL (tsvector)."""
+    return any_library
 
 
 @pytest.fixture

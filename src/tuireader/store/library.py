@@ -4,6 +4,10 @@ Every public method is one transaction.  Saving an article that is already in
 the library (same canonical URL, or the same title and site when there is no
 URL) updates it in place: its comments are merged by key and its notes are
 never dropped.
+
+Reading state and notes belong to a user: every method takes ``user=None``,
+meaning :func:`tuireader.store.users.current_user` (see that module for where
+each user's state is kept).  A user edits only their own notes.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from tuireader.store.db import Database, StoreError
 from tuireader.store.migrate import MigrationResult, migrate
 from tuireader.store.models import Article, ArticleTag, Comment, Note, Source, Tag
 from tuireader.store.types import as_utc, utcnow
+from tuireader.store.users import Reader, reader_for
+from tuireader.store.userstate import FLAGS, SESSION_USER_KEY, upsert_state
 from tuireader.text import collapse_ws, safe_line, safe_text, word_count
 
 __all__ = ["Library", "dedup_key_for", "MAX_COMMENT_DEPTH"]
@@ -73,14 +79,25 @@ class Library:
 
     # -- articles ---------------------------------------------------------------------------
 
-    def save_article(self, parsed: ParsedArticle) -> tuple[int, bool]:
-        """Insert or update *parsed*; return ``(article_id, created)``."""
+    def save_article(
+        self, parsed: ParsedArticle, *, user: str | None = None
+    ) -> tuple[int, bool]:
+        """Insert or update *parsed*; return ``(article_id, created)``.
+
+        Its flags become *user*'s state and its notes *user*'s notes.
+        """
+        reader = reader_for(self.db, user)
         with self.db.transaction() as s:
+            s.info[SESSION_USER_KEY] = reader.name
             return self._save(s, parsed)
 
-    def save_many(self, articles: Iterable[ParsedArticle]) -> list[tuple[int, bool]]:
+    def save_many(
+        self, articles: Iterable[ParsedArticle], *, user: str | None = None
+    ) -> list[tuple[int, bool]]:
         """Save several articles in one transaction."""
+        reader = reader_for(self.db, user)
         with self.db.transaction() as s:
+            s.info[SESSION_USER_KEY] = reader.name
             return [self._save(s, parsed) for parsed in articles]
 
     def _source_for(self, s: Session, parsed: ParsedArticle) -> Source | None:
@@ -122,12 +139,9 @@ class Library:
             article.raw_format = parsed.raw_format or article.raw_format
         article.language = parsed.language or article.language
         article.pending = parsed.pending and (created or article.pending)
-        for attr in ("read", "starred", "archived"):
-            value = getattr(parsed, attr)
-            if value is not None:
-                setattr(article, attr, bool(value))
         s.flush()
         assert article.id is not None
+        self._import_state(s, article, parsed)
         self._merge_comments(s, article.id, parsed.comments)
         if parsed.tags:
             self._add_tags(s, article.id, parsed.tags)
@@ -179,37 +193,69 @@ class Library:
 
     # -- states ------------------------------------------------------------------------------
 
-    def set_flag(self, article_id: int, flag: str, value: bool) -> None:
-        """Set ``read``, ``starred`` or ``archived`` on an article."""
-        if flag not in ("read", "starred", "archived"):
+    def _import_state(self, s: Session, article: Article, parsed: ParsedArticle) -> None:
+        """The imported flags (those given) become the importing user's state."""
+        values = {f: bool(getattr(parsed, f)) for f in FLAGS if getattr(parsed, f) is not None}
+        if not values:
+            return
+        reader = reader_for(self.db, s.info.get(SESSION_USER_KEY))
+        self._write_state(s, reader, article.id, values)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _write_state(s: Session, reader: Reader, article_id: int, values: dict) -> int:
+        """Write *values* into *reader*'s state of an article; return how many rows matched."""
+        if reader.primary:
+            result = s.execute(update(Article).where(Article.id == article_id).values(values))
+            return int(result.rowcount)
+        if s.execute(select(Article.id).where(Article.id == article_id)).first() is None:
+            return 0
+        upsert_state(s, reader.name, article_id, values)
+        return 1
+
+    def set_flag(self, article_id: int, flag: str, value: bool, *, user: str | None = None) -> None:
+        """Set ``read``, ``starred`` or ``archived`` on an article, for *user*."""
+        if flag not in FLAGS:
             raise ValueError(f"unknown flag {flag!r}")
+        reader = reader_for(self.db, user)
         with self.db.transaction() as s:
-            result = s.execute(
-                update(Article).where(Article.id == article_id).values({flag: bool(value)})
-            )
-            if result.rowcount == 0:
+            if self._write_state(s, reader, article_id, {flag: bool(value)}) == 0:
                 raise StoreError(f"no article with id {article_id}")
 
-    def set_reading_position(self, article_id: int, position: int) -> None:
-        """Remember where the reader left an article."""
+    def set_reading_position(
+        self, article_id: int, position: int, *, user: str | None = None
+    ) -> None:
+        """Remember where *user* left an article."""
+        reader = reader_for(self.db, user)
         with self.db.transaction() as s:
-            s.execute(
-                update(Article)
-                .where(Article.id == article_id)
-                .values(reading_position=max(0, int(position)))
-            )
+            self._write_state(s, reader, article_id, {"reading_position": max(0, int(position))})
 
-    def mark_opened(self, article_id: int, *, mark_read: bool = True) -> datetime | None:
-        """Record that the article was opened now; return the previous opening time."""
+    def mark_opened(
+        self, article_id: int, *, mark_read: bool = True, user: str | None = None
+    ) -> datetime | None:
+        """Record that *user* opened the article now; return their previous opening time."""
+        from tuireader.store.models import UserState
+
+        reader = reader_for(self.db, user)
         with self.db.transaction() as s:
             article = s.get(Article, article_id)
             if article is None:
                 raise StoreError(f"no article with id {article_id}")
-            before = article.last_opened
-            article.last_opened = utcnow()
+            if reader.primary:
+                before = article.last_opened
+                article.last_opened = utcnow()
+                if mark_read:
+                    article.read = True
+                return before
+            before = s.execute(
+                select(UserState.last_opened).where(
+                    UserState.username == reader.name, UserState.article_id == article_id
+                )
+            ).scalar()
+            values: dict = {"last_opened": utcnow()}
             if mark_read:
-                article.read = True
-            return before
+                values["read"] = True
+            upsert_state(s, reader.name, article_id, values)
+            return as_utc(before)
 
     # -- tags ----------------------------------------------------------------------------------
 
@@ -288,8 +334,11 @@ class Library:
         suffix: str | None = None,
         start: int | None = None,
         end: int | None = None,
+        shared: bool = False,
+        user: str | None = None,
     ) -> int:
-        """Add a note and commit it before returning its id."""
+        """Add *user*'s note (shared with the other users if *shared*); return its id."""
+        reader = reader_for(self.db, user)
         with self.db.transaction() as s:
             if s.get(Article, article_id) is None:
                 raise StoreError(f"no article with id {article_id}")
@@ -306,6 +355,8 @@ class Library:
                 suffix=safe_text(suffix) if suffix is not None else None,
                 start=start,
                 end=end,
+                owner=reader.name,
+                shared=bool(shared),
             )
             s.add(note)
             s.flush()
@@ -313,21 +364,37 @@ class Library:
             assert note.id is not None
             return note.id
 
-    def update_note(self, note_id: int, text: str) -> None:
-        """Change a note's text."""
+    @staticmethod
+    def _own_note(s: Session, note_id: int, reader: Reader) -> Note:
+        """The note *note_id* if *reader* may change it (theirs, or no one's)."""
+        note = s.get(Note, note_id)
+        if note is None or not (note.owner in ("", reader.name) or note.shared):
+            raise StoreError(f"no note with id {note_id}")
+        if note.owner not in ("", reader.name):
+            raise StoreError(f"note {note_id} belongs to {note.owner}; only they can change it")
+        return note
+
+    def update_note(self, note_id: int, text: str, *, user: str | None = None) -> None:
+        """Change the text of one of *user*'s notes."""
+        reader = reader_for(self.db, user)
         with self.db.transaction() as s:
-            note = s.get(Note, note_id)
-            if note is None:
-                raise StoreError(f"no note with id {note_id}")
+            note = self._own_note(s, note_id, reader)
             note.text = safe_text(text)
             note.updated = utcnow()
 
-    def delete_note(self, note_id: int) -> None:
-        """Delete a note."""
+    def set_note_shared(self, note_id: int, shared: bool, *, user: str | None = None) -> None:
+        """Show one of *user*'s notes to the library's other users, or stop showing it."""
+        reader = reader_for(self.db, user)
         with self.db.transaction() as s:
-            note = s.get(Note, note_id)
-            if note is None:
-                raise StoreError(f"no note with id {note_id}")
+            note = self._own_note(s, note_id, reader)
+            note.shared = bool(shared)
+            note.updated = utcnow()
+
+    def delete_note(self, note_id: int, *, user: str | None = None) -> None:
+        """Delete one of *user*'s notes."""
+        reader = reader_for(self.db, user)
+        with self.db.transaction() as s:
+            note = self._own_note(s, note_id, reader)
             article_id = note.article_id
             s.delete(note)
             s.flush()

@@ -10,12 +10,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from tuireader.store.types import CompressedBytes, UTCDateTime, utcnow
 
-__all__ = ["Source", "Article", "Comment", "Tag", "ArticleTag", "Note", "SCHEMA_TABLES"]
+__all__ = [
+    "Source",
+    "Article",
+    "Comment",
+    "Tag",
+    "ArticleTag",
+    "Note",
+    "UserState",
+    "LibraryMeta",
+    "SCHEMA_TABLES",
+]
 
 
 class Source(SQLModel, table=True):
@@ -153,6 +163,55 @@ class Note(SQLModel, table=True):
     orphaned: bool = False
     created: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    owner: str = Field(
+        default="",
+        index=True,
+        sa_column_kwargs={"server_default": ""},
+        description="the user who wrote it ('' for a note of no one, shown to everyone)",
+    )
+    shared: bool = Field(
+        default=False,
+        sa_column_kwargs={"server_default": false()},
+        description="shown to the library's other users too",
+    )
+
+
+class UserState(SQLModel, table=True):
+    """One user's state of one article, for users other than the library's primary user.
+
+    The primary user's state stays in the article's own columns (the fast path,
+    see :mod:`tuireader.store.users`); a missing row is the default state.
+    """
+
+    __tablename__ = "user_state"
+    __table_args__ = (
+        Index("ix_user_state_read", "username", "read"),
+        Index("ix_user_state_starred", "username", "starred"),
+        Index("ix_user_state_archived", "username", "archived"),
+        Index("ix_user_state_article", "article_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    username: str = Field(primary_key=True)
+    article_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    read: bool = False
+    starred: bool = False
+    archived: bool = False
+    reading_position: int = 0
+    last_opened: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LibraryMeta(SQLModel, table=True):
+    """Facts about the library itself (``primary_user``)."""
+
+    __tablename__ = "library_meta"
+
+    key: str = Field(primary_key=True)
+    value: str = ""
 
 
 SCHEMA_TABLES = ("source", "article", "comment", "tag", "article_tag", "note")
