@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,9 +105,9 @@ def _pg_skip_reason() -> str:
     return "the PostgreSQL server in TUIREADER_TEST_PG is not reachable"
 
 
-@pytest.fixture
-def pg_database() -> Iterator[str]:
-    """A URL to a new, empty PostgreSQL database, dropped after the test."""
+@contextmanager
+def temporary_pg_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database (skips the test without a server); dropped after."""
     import uuid
 
     import psycopg
@@ -126,6 +127,13 @@ def pg_database() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture
+def pg_database() -> Iterator[str]:
+    """A URL to a new, empty PostgreSQL database, dropped after the test."""
+    with temporary_pg_database() as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh library URL on each engine: a SQLite file, then a new PostgreSQL database."""
@@ -142,3 +150,13 @@ def any_library(any_db_url: str) -> Iterator[object]:
     lib = Library.open(any_db_url)
     yield lib
     lib.close()
+
+
+@pytest.fixture
+def another_db_url(any_db_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second fresh library URL on the same engine as ``any_db_url``."""
+    if any_db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'another.db'}"
+        return
+    with temporary_pg_database() as url:
+        yield url

@@ -77,22 +77,27 @@ def article_record(view: ArticleView) -> dict[str, Any]:
                 "comment_key": keys.get(n.comment_id) if n.comment_id else None,
                 "created": iso(n.created),
                 "updated": iso(n.updated),
+                "owner": n.owner,
+                "shared": n.shared,
             }
             for n in view.notes
         ],
     }
 
 
-def iter_article_records(db: Database) -> Iterator[dict[str, Any]]:
-    """Every article's record, oldest id first."""
+def iter_article_records(db: Database, *, user: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every article's record as *user* sees it (their state, their notes), oldest id first."""
     with db.session() as s:
         ids = list(s.execute(select(Article.id).order_by(Article.id)).scalars())
     for article_id in ids:
-        yield article_record(get_article(db, article_id))
+        yield article_record(get_article(db, article_id, user=user))
 
 
-def library_document(db: Database) -> dict[str, Any]:
-    """The whole library as a ``tuireader-backup`` document."""
+def library_document(db: Database, *, user: str | None = None) -> dict[str, Any]:
+    """The whole library as *user* sees it, as a ``tuireader-backup`` document.
+
+    ``tuireader db copy`` copies every user's notes and state; this is one reader's backup.
+    """
     with db.session() as s:
         sources = [
             {
@@ -113,5 +118,5 @@ def library_document(db: Database) -> dict[str, Any]:
         "generator": f"tuireader {__version__}",
         "exported": iso(utcnow()),
         "sources": sources,
-        "articles": list(iter_article_records(db)),
+        "articles": list(iter_article_records(db, user=user)),
     }
