@@ -18,6 +18,7 @@ from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tuireader.importers.model import ParsedArticle, ParsedComment, ParsedNote
@@ -26,7 +27,7 @@ from tuireader.store.migrate import MigrationResult, migrate
 from tuireader.store.models import Article, ArticleTag, Comment, Note, Source, Tag
 from tuireader.store.types import as_utc, utcnow
 from tuireader.store.users import Reader, reader_for
-from tuireader.store.userstate import FLAGS, SESSION_USER_KEY, upsert_state
+from tuireader.store.userstate import FLAGS, SESSION_USER_KEY, insert_or_ignore, upsert_state
 from tuireader.text import collapse_ws, safe_line, safe_text, word_count
 
 __all__ = ["Library", "dedup_key_for", "MAX_COMMENT_DEPTH"]
@@ -48,6 +49,22 @@ def dedup_key_for(parsed: ParsedArticle) -> str:
         return "url:" + normalise_url(url)
     basis = f"{collapse_ws(parsed.title).casefold()}\n{collapse_ws(parsed.site or '').casefold()}"
     return "doc:" + hashlib.sha256(basis.encode()).hexdigest()[:32]
+
+
+_ATTEMPTS = 3
+"""How often a save is tried when it collides with another writer."""
+
+
+def _transient(exc: StoreError) -> bool:
+    """True when a failed transaction collided with another writer and can be run again.
+
+    Two sessions saving the same new article race on its unique key; PostgreSQL
+    may also end one side of a deadlock or a serialization conflict.
+    """
+    cause = exc.__cause__
+    if isinstance(cause, IntegrityError):
+        return True
+    return getattr(getattr(cause, "orig", None), "sqlstate", None) in ("40001", "40P01")
 
 
 def _hash(text: str) -> str:
@@ -87,18 +104,31 @@ class Library:
         Its flags become *user*'s state and its notes *user*'s notes.
         """
         reader = reader_for(self.db, user)
-        with self.db.transaction() as s:
-            s.info[SESSION_USER_KEY] = reader.name
-            return self._save(s, parsed)
+        for attempt in range(_ATTEMPTS):
+            try:
+                with self.db.transaction() as s:
+                    s.info[SESSION_USER_KEY] = reader.name
+                    return self._save(s, parsed)
+            except StoreError as exc:
+                if attempt + 1 == _ATTEMPTS or not _transient(exc):
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def save_many(
         self, articles: Iterable[ParsedArticle], *, user: str | None = None
     ) -> list[tuple[int, bool]]:
         """Save several articles in one transaction."""
         reader = reader_for(self.db, user)
-        with self.db.transaction() as s:
-            s.info[SESSION_USER_KEY] = reader.name
-            return [self._save(s, parsed) for parsed in articles]
+        articles = list(articles)
+        for attempt in range(_ATTEMPTS):
+            try:
+                with self.db.transaction() as s:
+                    s.info[SESSION_USER_KEY] = reader.name
+                    return [self._save(s, parsed) for parsed in articles]
+            except StoreError as exc:
+                if attempt + 1 == _ATTEMPTS or not _transient(exc):
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _source_for(self, s: Session, parsed: ParsedArticle) -> Source | None:
         name = safe_line(parsed.source_name or parsed.site)
@@ -183,6 +213,10 @@ class Library:
             depth[key] = level
 
     def _refresh_counts(self, s: Session, article_id: int) -> None:
+        # Lock the row first: the counts below then see every note and comment committed
+        # by a writer that held it (PostgreSQL; SQLite has one writer at a time anyway).
+        lock = select(Article.id).where(Article.id == article_id).with_for_update(key_share=True)
+        s.execute(lock)
         comments = select(func.count()).where(Comment.article_id == article_id).scalar_subquery()
         notes = select(func.count()).where(Note.article_id == article_id).scalar_subquery()
         s.execute(
@@ -264,13 +298,13 @@ class Library:
             name = safe_line(raw)[:100]
             if not name:
                 continue
-            tag = s.execute(select(Tag).where(Tag.name == name)).scalars().first()
-            if tag is None:
-                tag = Tag(name=name)
-                s.add(tag)
-                s.flush()
-            if s.get(ArticleTag, (article_id, tag.id)) is None:
-                s.add(ArticleTag(article_id=article_id, tag_id=tag.id))  # type: ignore[arg-type]
+            # Insert-or-ignore: another session may be creating the same tag right now.
+            tag_id = s.execute(select(Tag.id).where(Tag.name == name)).scalar()
+            if tag_id is None:
+                insert_or_ignore(s, Tag, {"name": name}, ["name"])
+                tag_id = s.execute(select(Tag.id).where(Tag.name == name)).scalar_one()
+            link = {"article_id": article_id, "tag_id": tag_id}
+            insert_or_ignore(s, ArticleTag, link, ["article_id", "tag_id"])
         s.flush()
 
     def set_tags(self, article_id: int, names: Iterable[str]) -> None:

@@ -34,6 +34,7 @@ __all__ = [
     "state_sql",
     "note_visible_sql",
     "upsert_state",
+    "insert_or_ignore",
     "SESSION_USER_KEY",
 ]
 
@@ -159,6 +160,24 @@ def upsert_state(s: Session, username: str, article_id: int, values: dict[str, A
     else:  # pragma: no cover
         for key, value in values.items():
             setattr(row, key, value)
+
+
+def insert_or_ignore(s: Session, model: Any, values: dict[str, Any], keys: list[str]) -> None:
+    """Insert a row unless one with the same *keys* exists (or is being inserted right now)."""
+    dialect = s.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - other engines
+        table = model.__table__
+        found = s.execute(
+            select(*[table.c[k] for k in keys]).where(*[table.c[k] == values[k] for k in keys])
+        ).first()
+        if found is None:
+            s.execute(table.insert().values(**values))
+        return
+    s.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
 
 
 @event.listens_for(Session, "before_flush")
