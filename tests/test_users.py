@@ -211,3 +211,31 @@ def test_current_user(monkeypatch: pytest.MonkeyPatch) -> None:
     assert resolve_user("x" * 500) == "x" * 200
     with pytest.raises(StoreError):
         resolve_user(" \x00 ")
+
+
+def test_cli_users_see_their_own_notes(  # type: ignore[no-untyped-def]
+    cli, any_db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[1] / "sample_data" / "070_literal-brackets.json"
+    monkeypatch.setenv("TUIREADER_USER", "alice")
+    article = json.loads(cli("--db", any_db_url, "import", str(sample), "--json").stdout)[
+        "imported"][0]
+    private = json.loads(cli("--db", any_db_url, "note", "add", str(article), "mine only",
+                             "--json").stdout)["id"]
+    shared = json.loads(cli("--db", any_db_url, "note", "add", str(article), "for everyone",
+                            "--shared", "--json").stdout)["id"]
+    monkeypatch.setenv("TUIREADER_USER", "bob")
+    shown = json.loads(cli("--db", any_db_url, "show", str(article), "--json").stdout)
+    assert [(n["id"], n["owner"]) for n in shown["notes"] if n["owner"] == "alice"] == [
+        (shared, "alice")
+    ]
+    refused = cli("--db", any_db_url, "note", "share", str(private))
+    assert refused.exit_code == 1 and refused.stderr.startswith("error: no note with id")
+    monkeypatch.setenv("TUIREADER_USER", "alice")
+    assert cli("--db", any_db_url, "note", "share", str(shared), "--unshare").exit_code == 0
+    monkeypatch.setenv("TUIREADER_USER", "bob")
+    shown = json.loads(cli("--db", any_db_url, "show", str(article), "--json").stdout)
+    assert not [n for n in shown["notes"] if n["owner"] == "alice"]
