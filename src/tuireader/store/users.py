@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from tuireader.store.db import Database, StoreError
+from tuireader.store.db import Database, StoreError, describe_db_error
 from tuireader.text import safe_line
 
 __all__ = [
@@ -88,7 +88,9 @@ def primary_user(db: Database) -> str | None:
             value = s.execute(
                 select(LibraryMeta.value).where(LibraryMeta.key == PRIMARY_USER_KEY)
             ).scalar()
-    except SQLAlchemyError:
+    except SQLAlchemyError as exc:
+        if "library_meta" not in str(exc):  # anything but "no such table" is a real error
+            raise StoreError(describe_db_error(exc, db)) from exc
         value = None
     _primary_cache[db] = value
     return value
