@@ -110,3 +110,15 @@ def test_cli_on_either_engine(cli, any_db_url: str, tmp_path: Path) -> None:  # 
     exported = cli("--db", any_db_url, "export", "--format", "markdown", "--out", str(out_dir))
     assert exported.exit_code == 0 and len(list(out_dir.glob("*.md"))) == len(ids)
 
+
+
+def test_postgres_urls_use_psycopg_and_missing_drivers_are_one_line(tmp_path: Path) -> None:
+    import pytest
+
+    from tuireader.store.db import Database, StoreError
+
+    for url in ("postgresql://me@db.example.org/lib", "postgres://me@db.example.org/lib"):
+        assert Database(url).engine.dialect.driver == "psycopg"
+    assert Database("postgresql+psycopg://me@h/lib").display_url.startswith("postgresql+psycopg")
+    with pytest.raises(StoreError, match="no database driver for mysql"):
+        Library.open("mysql://u@h/x")
