@@ -239,3 +239,23 @@ def test_cli_users_see_their_own_notes(  # type: ignore[no-untyped-def]
     monkeypatch.setenv("TUIREADER_USER", "bob")
     shown = json.loads(cli("--db", any_db_url, "show", str(article), "--json").stdout)
     assert not [n for n in shown["notes"] if n["owner"] == "alice"]
+
+
+@pytest.mark.parametrize("view", ["starred", "archived"])
+def test_both_plans_of_a_second_users_view_agree(
+    shared: Library, view: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tuireader.store.userstate as userstate
+
+    ids = _ids(shared)
+    for article in ids[1::2]:
+        shared.set_flag(article, view, True, user="bob")
+    query = ListQuery(view=view)  # type: ignore[arg-type]
+    results = []
+    for limit in (0, 10**9):  # probe user_state while reading articles / start from user_state
+        monkeypatch.setattr(userstate, "DRIVE_LIMIT", limit)
+        first = list_page(shared.db, query, limit=4, user="bob")
+        rest = list_page(shared.db, query, after=cursor_of(query, first[-1]), user="bob")
+        jump = list_at_offset(shared.db, query, 2, 3, user="bob")
+        results.append(([r.id for r in first + rest], [r.id for r in jump]))
+    assert results[0] == results[1] == (ids[1::2], ids[1::2][2:5])

@@ -12,12 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, case, func, or_, select, tuple_
+from sqlalchemy import Select, and_, func, or_, select, tuple_
 
 from tuireader.store.db import Database, StoreError
 from tuireader.store.models import Article, ArticleTag, Comment, Note, Tag, UserState
 from tuireader.store.users import Reader, reader_for
-from tuireader.store.userstate import note_visible, state_columns, view_filter, visible_note_count
+from tuireader.store.userstate import (
+    drives_from_state,
+    flag_count,
+    note_visible,
+    state_columns,
+    view_filter,
+    visible_note_count,
+)
 from tuireader.store.views import (
     ArticleSummary,
     ArticleView,
@@ -87,8 +94,10 @@ class ListQuery:
         return self.sort == "date"
 
 
-def _filtered(query: ListQuery, stmt: Select[Any], reader: Reader) -> Select[Any]:
-    condition = view_filter(reader, query.view)
+def _filtered(
+    query: ListQuery, stmt: Select[Any], reader: Reader, *, drive: bool = True
+) -> Select[Any]:
+    condition = view_filter(reader, query.view, drive=drive)
     if condition is not None:
         stmt = stmt.where(condition)
     if query.site:
@@ -146,13 +155,14 @@ def list_page(
     Rows always come back in the list's display order.
     """
     reader = reader_for(db, user)
-    stmt = _filtered(query, _summary_select(reader), reader)
-    if after is not None:
-        key = tuple_(query.sort_column(), Article.id)
-        forward_is_less = query.descending != backwards
-        stmt = stmt.where(key < tuple_(*after) if forward_is_less else key > tuple_(*after))
-    stmt = _ordered(query, stmt, reverse=backwards).limit(limit)
     with db.session() as s:
+        drive = drives_from_state(s, reader, query.view)
+        stmt = _filtered(query, _summary_select(reader), reader, drive=drive)
+        if after is not None:
+            key = tuple_(query.sort_column(), Article.id)
+            forward_is_less = query.descending != backwards
+            stmt = stmt.where(key < tuple_(*after) if forward_is_less else key > tuple_(*after))
+        stmt = _ordered(query, stmt, reverse=backwards).limit(limit)
         rows = [_summary(row) for row in s.execute(stmt)]
     return rows[::-1] if backwards else rows
 
@@ -160,17 +170,31 @@ def list_page(
 def list_at_offset(
     db: Database, query: ListQuery, offset: int, limit: int = 100, *, user: str | None = None
 ) -> list[ArticleSummary]:
-    """A page starting at row *offset* (for jumps; paging on from it uses keysets)."""
+    """A page starting at row *offset* (for jumps; paging on from it uses keysets).
+
+    The offset is skipped over ids alone; the row columns are made for the page only.
+    """
     reader = reader_for(db, user)
-    stmt = _ordered(query, _filtered(query, _summary_select(reader), reader))
     with db.session() as s:
-        return [_summary(row) for row in s.execute(stmt.offset(max(0, offset)).limit(limit))]
+        drive = drives_from_state(s, reader, query.view)
+        ids = _ordered(query, _filtered(query, select(Article.id), reader, drive=drive))
+        page = ids.offset(max(0, offset)).limit(limit).subquery()
+        stmt = _ordered(query, _summary_select(reader).join(page, page.c.id == Article.id))
+        return [_summary(row) for row in s.execute(stmt)]
 
 
 def count_articles(db: Database, query: ListQuery, *, user: str | None = None) -> int:
     """How many articles *query* shows."""
-    stmt = _filtered(query, select(func.count()).select_from(Article), reader_for(db, user))
+    reader = reader_for(db, user)
     with db.session() as s:
+        if not reader.primary and not query.tag and not query.site and query.view != "all":
+            # Index-only counts of the user's own rows (every row is of an existing article).
+            flag = {"unread": "read", "inbox": "archived"}.get(query.view, query.view)
+            flagged = flag_count(s, reader, flag)
+            if query.view in ("starred", "archived"):
+                return flagged
+            return int(s.execute(select(func.count()).select_from(Article)).scalar_one()) - flagged
+        stmt = _filtered(query, select(func.count()).select_from(Article), reader)
         return int(s.execute(stmt).scalar_one())
 
 
@@ -188,32 +212,27 @@ def get_summaries(
 
 def library_counts(db: Database, *, user: str | None = None) -> LibraryCounts:
     """Totals for the header (the user's own flags; the notes they see)."""
-
-    def flag_sum(cond: Any) -> Any:
-        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
-
     reader = reader_for(db, user)
     notes_stmt = select(func.count()).select_from(Note).where(note_visible(reader))
+    # One index-only count each (a single pass summing flags would read every article row).
     with db.session() as s:
+        total = int(s.execute(select(func.count()).select_from(Article)).scalar_one())
         if reader.primary:
-            stmt = select(
-                func.count(),
-                flag_sum(Article.read.is_(False)),  # type: ignore[attr-defined]
-                flag_sum(Article.starred.is_(True)),  # type: ignore[attr-defined]
-                flag_sum(Article.archived.is_(True)),  # type: ignore[attr-defined]
-            ).select_from(Article)
-            total, unread, starred, archived = s.execute(stmt).one()
+            flagged = {
+                flag: int(
+                    s.execute(select(func.count()).select_from(Article).where(cond)).scalar_one()
+                )
+                for flag, cond in (
+                    ("read", Article.read.is_(False)),  # type: ignore[attr-defined]
+                    ("starred", Article.starred.is_(True)),  # type: ignore[attr-defined]
+                    ("archived", Article.archived.is_(True)),  # type: ignore[attr-defined]
+                )
+            }
+            unread = flagged["read"]
         else:
-            # A user_state row always points at an existing article (ON DELETE CASCADE).
-            total = s.execute(select(func.count()).select_from(Article)).scalar_one()
-            read, starred, archived = s.execute(
-                select(
-                    flag_sum(UserState.read.is_(True)),  # type: ignore[attr-defined]
-                    flag_sum(UserState.starred.is_(True)),  # type: ignore[attr-defined]
-                    flag_sum(UserState.archived.is_(True)),  # type: ignore[attr-defined]
-                ).where(UserState.username == reader.name)
-            ).one()
-            unread = int(total) - int(read)
+            flagged = {f: flag_count(s, reader, f) for f in ("read", "starred", "archived")}
+            unread = total - flagged["read"]
+        starred, archived = flagged["starred"], flagged["archived"]
         notes = s.execute(notes_stmt).scalar_one()
     return LibraryCounts(int(total), int(unread), int(starred), int(archived), int(notes))
 

@@ -3,12 +3,14 @@
 For the primary user every expression is the article column itself, so the
 list's filters stay range scans of the article indexes.  For another user:
 
-* row markers come from one outer join to ``user_state`` (primary-key lookups
-  for the page's rows only);
-* ``starred`` and ``archived`` views are driven from ``user_state``'s
-  ``(username, starred)``/``(username, archived)`` indexes (``id IN (...)``);
+* row markers are correlated lookups of ``user_state``'s primary key, made
+  for the page's rows only (an outer join made SQLite build a Bloom filter
+  over all of the user's rows for every page);
 * ``unread`` and ``inbox`` are anti-joins (``NOT EXISTS``) probing the
-  primary key while the article index is read in list order.
+  primary key while the article index is read in list order;
+* ``starred`` and ``archived`` are driven from ``user_state``'s
+  ``(username, flag)`` index (``id IN (...)``, then sorted) while the user has
+  few such articles (:data:`DRIVE_LIMIT`), else probed like ``unread``.
 
 A note is visible to a user when they own it, when it is shared, or when it
 has no owner ('' — written by a tool that does not know users).
@@ -29,6 +31,9 @@ __all__ = [
     "StateColumns",
     "state_columns",
     "view_filter",
+    "flag_count",
+    "drives_from_state",
+    "DRIVE_LIMIT",
     "note_visible",
     "visible_note_count",
     "state_sql",
@@ -43,27 +48,31 @@ SESSION_USER_KEY = "tuireader.user"
 """``Session.info`` key: the user whose notes a session creates (see :func:`_own_new_notes`)."""
 
 
+DRIVE_LIMIT = 2000
+"""Up to this many starred (or archived) articles, a second user's view starts from them."""
+
+
 class StateColumns:
     """The reading-state columns of one user, as expressions over ``article``."""
 
     def __init__(self, reader: Reader) -> None:
         self.reader = reader
-        self._us: Any = None if reader.primary else aliased(UserState, name="us")
 
     def join(self, stmt: Any) -> Any:
-        """*stmt* with whatever join the expressions need (none for the primary user)."""
-        if self._us is None:
-            return stmt
-        us = self._us
-        return stmt.outerjoin(
-            us, and_(us.article_id == Article.id, us.username == self.reader.name)
-        )
+        """*stmt* with whatever join the expressions need (none: they are correlated lookups)."""
+        return stmt
 
     def column(self, name: str) -> Any:
         """``read``, ``starred``, ``archived``, ``reading_position`` or ``last_opened``."""
-        if self._us is None:
+        if self.reader.primary:
             return getattr(Article, name)
-        col = getattr(self._us, name)
+        us = aliased(UserState, name=f"us_{name}")
+        col = (
+            select(getattr(us, name))
+            .where(us.username == self.reader.name, us.article_id == Article.id)
+            .correlate(Article)
+            .scalar_subquery()
+        )
         if name in FLAGS:
             return func.coalesce(col, false())
         if name == "reading_position":
@@ -84,8 +93,27 @@ def _has_state(reader: Reader, flag: str) -> Any:
     )
 
 
-def view_filter(reader: Reader, view: str) -> Any | None:
-    """The WHERE condition of a list view (``all`` has none)."""
+def flag_count(s: Session, reader: Reader, flag: str) -> int:
+    """How many articles have *flag* set for a user other than the primary (index only)."""
+    stmt = select(func.count()).where(
+        UserState.username == reader.name, getattr(UserState, flag).is_(True)
+    )
+    return int(s.execute(stmt).scalar_one())
+
+
+def drives_from_state(s: Session, reader: Reader, view: str) -> bool:
+    """True when *reader*'s *view* is best read from ``user_state`` (see the module doc)."""
+    if reader.primary or view not in ("starred", "archived"):
+        return False
+    return flag_count(s, reader, view) <= DRIVE_LIMIT
+
+
+def view_filter(reader: Reader, view: str, *, drive: bool = True) -> Any | None:
+    """The WHERE condition of a list view (``all`` has none).
+
+    *drive* (for a user other than the primary): select starred/archived
+    articles from ``user_state`` (``IN``) rather than probing it (``EXISTS``).
+    """
     if view == "all":
         return None
     if reader.primary:
@@ -100,6 +128,8 @@ def view_filter(reader: Reader, view: str) -> Any | None:
     if view == "inbox":
         return ~exists().where(_has_state(reader, "archived"))
     flag = {"starred": "starred", "archived": "archived"}[view]
+    if not drive:
+        return exists().where(_has_state(reader, flag))
     ids = select(UserState.article_id).where(
         UserState.username == reader.name, getattr(UserState, flag).is_(True)
     )
