@@ -91,3 +91,19 @@ def test_empty_and_huge_queries_give_messages() -> None:
         parse_query('" * ( )')
     with pytest.raises(SearchError, match="too long"):
         parse_query("x" * 5000)
+
+
+def test_postgres_terms_are_bound_never_parsed() -> None:
+    from tuireader.store.search_pg import tsquery_sql
+
+    params: dict[str, object] = {}
+    parsed = parse_query("""ground* "two & words" a'b|c* !x <-> y:*""")
+    sql = tsquery_sql(parsed, params)
+    # Only fixed SQL around bound values; a prefix is rebuilt from its \\w runs alone.
+    assert sql == " && ".join(
+        ["to_tsquery('simple', :t0)", "phraseto_tsquery('simple', :t1)",
+         "to_tsquery('simple', :t2)", "phraseto_tsquery('simple', :t3)",
+         "to_tsquery('simple', :t4)"]
+    )
+    assert params == {"t0": "'ground':*", "t1": "two & words", "t2": "'a':* & 'b':* & 'c':*",
+                      "t3": "!x", "t4": "'y':*"}

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import and_, event, exists, false, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from tuireader.store.models import Article, Note, UserState
 from tuireader.store.users import Reader, current_user
@@ -48,6 +48,14 @@ SESSION_USER_KEY = "tuireader.user"
 """``Session.info`` key: the user whose notes a session creates (see :func:`_own_new_notes`)."""
 
 
+# Core aliases made once: building ORM aliases for every page cost more than the query.
+_ARTICLE: Any = Article.__table__  # type: ignore[attr-defined]
+_STATE_ALIASES: dict[str, Any] = {
+    name: UserState.__table__.alias(f"us_{name}")  # type: ignore[attr-defined]
+    for name in ("read", "starred", "archived", "reading_position", "last_opened")
+}
+_VISIBLE_NOTE: Any = Note.__table__.alias("vn")  # type: ignore[attr-defined]
+
 DRIVE_LIMIT = 2000
 """Up to this many starred (or archived) articles, a second user's view starts from them."""
 
@@ -66,11 +74,11 @@ class StateColumns:
         """``read``, ``starred``, ``archived``, ``reading_position`` or ``last_opened``."""
         if self.reader.primary:
             return getattr(Article, name)
-        us = aliased(UserState, name=f"us_{name}")
+        us = _STATE_ALIASES[name]
         col = (
-            select(getattr(us, name))
-            .where(us.username == self.reader.name, us.article_id == Article.id)
-            .correlate(Article)
+            select(us.c[name])
+            .where(us.c.username == self.reader.name, us.c.article_id == _ARTICLE.c.id)
+            .correlate(_ARTICLE)
             .scalar_subquery()
         )
         if name in FLAGS:
@@ -143,11 +151,11 @@ def note_visible(reader: Reader, note: Any = Note) -> Any:
 
 def visible_note_count(reader: Reader) -> Any:
     """A correlated count of the article's notes that *reader* sees (for the list rows)."""
-    n = aliased(Note, name="vn")
+    n = _VISIBLE_NOTE.c
     return (
         select(func.count())
-        .where(n.article_id == Article.id, note_visible(reader, n))
-        .correlate(Article)
+        .where(n.article_id == _ARTICLE.c.id, note_visible(reader, n))
+        .correlate(_ARTICLE)
         .scalar_subquery()
     )
 
