@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,3 +88,78 @@ def pg_url() -> str | None:
             return url
     except Exception:  # noqa: BLE001 - unreachable means skip
         return None
+
+
+# -- both engines: SQLite and a real PostgreSQL ----------------------------------------------
+
+_PG_REACHABLE: list[str | None] = []
+
+
+def _pg_once() -> str | None:
+    """``pg_url()``, asked once per test session (an unreachable server costs seconds)."""
+    if not _PG_REACHABLE:
+        _PG_REACHABLE.append(pg_url())
+    return _PG_REACHABLE[0]
+
+
+def _pg_skip_reason() -> str:
+    if not os.environ.get("TUIREADER_TEST_PG"):
+        return "PostgreSQL tests need TUIREADER_TEST_PG (see scripts/pg-test-server)"
+    return "the PostgreSQL server in TUIREADER_TEST_PG is not reachable"
+
+
+@contextmanager
+def temporary_pg_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database (skips the test without a server); dropped after."""
+    import uuid
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    base = _pg_once()
+    if base is None:
+        pytest.skip(_pg_skip_reason())
+    name = f"tuireader_t_{uuid.uuid4().hex[:12]}"
+    admin = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_database() -> Iterator[str]:
+    """A URL to a new, empty PostgreSQL database, dropped after the test."""
+    with temporary_pg_database() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh library URL on each engine: a SQLite file, then a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'library.db'}"
+    return request.getfixturevalue("pg_database")
+
+
+@pytest.fixture
+def any_library(any_db_url: str) -> Iterator[object]:
+    """A fresh, migrated library on each engine."""
+    from tuireader.store.library import Library
+
+    lib = Library.open(any_db_url)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def another_db_url(any_db_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second fresh library URL on the same engine as ``any_db_url``."""
+    if any_db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'another.db'}"
+        return
+    with temporary_pg_database() as url:
+        yield url

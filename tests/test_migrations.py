@@ -77,3 +77,71 @@ def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="newer tuireader"):
         Library.open(f"sqlite:///{db_file}")
     assert db_file.read_bytes() == before
+
+
+def test_upgrade_gives_existing_notes_and_flags_to_the_primary_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tuireader.store.users import primary_user
+
+    db_file = tmp_path / "owned.db"
+    shutil.copy(FIXTURE, db_file)
+    monkeypatch.setenv("TUIREADER_USER", "olduser")
+    lib = Library.open(f"sqlite:///{db_file}")
+    try:
+        assert primary_user(lib.db) == "olduser"
+        mine = get_article(lib.db, 1)
+        assert {n.owner for n in mine.notes} == {"olduser"} and len(mine.notes) == 2
+        assert mine.starred and mine.reading_position == 12
+        newcomer = get_article(lib.db, 1, user="newcomer")
+        assert newcomer.notes == () and not newcomer.starred and newcomer.reading_position == 0
+        assert search(lib.db, "okapi", user="newcomer") == []
+    finally:
+        lib.close()
+
+
+def test_postgres_history_from_the_first_schema(
+    pg_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every revision runs on PostgreSQL; rows written under 0001 are searchable and owned."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from tuireader.store.db import Database
+    from tuireader.store.migrate import migrate
+
+    monkeypatch.setenv("TUIREADER_USER", "olduser")
+    db = Database(pg_database)
+    migrate(db, target="0001")
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO article (id, dedup_key, site, title, added, updated, sort_date,"
+                " body_markdown, text, word_count, content_hash, read, starred, archived,"
+                " reading_position, comment_count, note_count, pending)"
+                " VALUES (1, 'k', 's', 'Old title', :t, :t, :t, 'b', 'remember the okapi',"
+                " 3, 'h', true, true, false, 5, 0, 1, false)"
+            ),
+            {"t": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO note (article_id, text, orphaned, created, updated)"
+                " VALUES (1, 'a zebra note', false, :t, :t)"
+            ),
+            {"t": now},
+        )
+    db.dispose()
+    lib = Library.open(pg_database)
+    try:
+        assert lib.migration is not None and lib.migration.before == "0001"
+        assert lib.migration.after == head_revision()
+        assert [h.where for h in search(lib.db, "okapi")] == ["article"]
+        assert [h.where for h in search(lib.db, "zebra")] == ["note"]
+        view = get_article(lib.db, 1)
+        assert view.read and view.starred and view.reading_position == 5
+        assert [n.owner for n in view.notes] == ["olduser"]
+    finally:
+        lib.close()

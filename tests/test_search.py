@@ -1,4 +1,4 @@
-"""Search: ranked FTS5 with snippets; hostile queries are words or a clear message."""
+"""Search on both engines: ranked, with snippets; hostile queries are words or a clear message."""
 
 from __future__ import annotations
 
@@ -7,6 +7,12 @@ import pytest
 from tuireader.importers.model import ParsedArticle, ParsedComment
 from tuireader.store.library import Library
 from tuireader.store.search import SearchError, fts_expression, parse_query, search, split_snippet
+
+
+@pytest.fixture
+def library(any_library: Library) -> Library:
+    """Every search test runs on SQLite (FTS5) and on PostgreSQL (tsvector)."""
+    return any_library
 
 
 @pytest.fixture
@@ -107,3 +113,28 @@ def test_empty_and_huge_queries_give_messages() -> None:
         parse_query('" * ( )')
     with pytest.raises(SearchError, match="too long"):
         parse_query("x" * 5000)
+
+
+def test_postgres_terms_are_bound_never_parsed() -> None:
+    from tuireader.store.search_pg import tsquery_sql
+
+    params: dict[str, object] = {}
+    parsed = parse_query("""ground* "two & words" a'b|c* !x <-> y:*""")
+    sql = tsquery_sql(parsed, params)
+    # Only fixed SQL around bound values; a prefix is rebuilt from its \\w runs alone.
+    assert sql == " && ".join(
+        [
+            "to_tsquery('simple', :t0)",
+            "phraseto_tsquery('simple', :t1)",
+            "to_tsquery('simple', :t2)",
+            "phraseto_tsquery('simple', :t3)",
+            "to_tsquery('simple', :t4)",
+        ]
+    )
+    assert params == {
+        "t0": "'ground':*",
+        "t1": "two & words",
+        "t2": "'a':* & 'b':* & 'c':*",
+        "t3": "!x",
+        "t4": "'y':*",
+    }

@@ -1,4 +1,4 @@
-"""The store: a real SQLite file, saved and read back through the public API."""
+"""The store on both engines (a SQLite file, a PostgreSQL database), through the public API."""
 
 from __future__ import annotations
 
@@ -22,6 +22,12 @@ from tuireader.store.queries import (
     list_sites,
     list_tags,
 )
+
+
+@pytest.fixture
+def library(any_library: Library) -> Library:
+    """Every test here that takes ``library`` runs on SQLite and on PostgreSQL."""
+    return any_library
 
 
 def _article(n: int, **kw: object) -> ParsedArticle:
@@ -178,13 +184,15 @@ def test_delete_note_and_article(library: Library) -> None:
         get_article(library.db, article_id)
 
 
-def test_sqlite_pragmas(library: Library) -> None:
+def test_sqlite_pragmas(db_url: str) -> None:
     from sqlalchemy import text
 
+    library = Library.open(db_url)
     with library.db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    library.close()
 
 
 def test_resolve_db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

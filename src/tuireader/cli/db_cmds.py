@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from tuireader.cli.common import JsonOpt, app, console, emit_json, fail, state
+from tuireader.cli.common import JsonOpt, app, console, emit_json, err_console, fail, state
 
-db_app = typer.Typer(help="The library database: path, check, backup.", no_args_is_help=True)
+db_app = typer.Typer(help="The library database: path, check, backup, copy.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
@@ -103,3 +103,79 @@ def db_backup(
         emit_json({"backup": str(dest)})
     else:
         console.print(f"backup written to {dest}", markup=False)
+
+
+@db_app.command("copy")
+def db_copy(
+    source: Annotated[
+        str, typer.Option("--from", help="The library to copy: a file or a database URL.")
+    ],
+    target: Annotated[
+        str, typer.Option("--to", help="Where to copy it: a file or a database URL.")
+    ],
+    merge: Annotated[
+        bool, typer.Option("--merge", help="Merge into a library that is not empty.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy a whole library, every user's notes and state included (SQLite ⇄ PostgreSQL)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from tuireader.store.copy import copy_library
+    from tuireader.store.db import Database, StoreError, resolve_db_url
+    from tuireader.store.library import Library
+
+    opened: list[Library] = []
+    try:
+        src_url, dst_url = resolve_db_url(source), resolve_db_url(target)
+        if src_url == dst_url:
+            fail("the source and the target are the same library")
+        src_db = Database(src_url)
+        if src_db.path is not None and not src_db.path.exists():
+            fail(f"the library {src_db.path} does not exist")
+        Database(dst_url).check_location()
+        opened.append(Library.open(src_url))
+        opened.append(Library.open(dst_url))
+        if as_json or not err_console.is_terminal:
+            result = copy_library(opened[0], opened[1], merge=merge)
+        else:
+            columns = (
+                *Progress.get_default_columns()[:1],
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+            )
+            with Progress(*columns, console=err_console, transient=True) as bar:
+                task = bar.add_task("Copying articles", total=None)
+                result = copy_library(
+                    opened[0],
+                    opened[1],
+                    merge=merge,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        for lib in opened:
+            lib.close()
+    report = {
+        "from": opened[0].db.display_url,
+        "to": opened[1].db.display_url,
+        "articles": result.articles,
+        "merged": result.merged,
+        "comments": result.comments,
+        "notes": result.notes,
+        "tags": result.tags,
+        "sources": result.sources,
+        "states": result.states,
+        "users": sorted(result.users),
+    }
+    if as_json:
+        emit_json(report)
+    else:
+        console.print(
+            f"copied {result.articles} articles ({result.merged} merged), {result.comments} "
+            f"comments, {result.notes} notes, {result.states} reading states of "
+            f"{len(result.users)} users to {report['to']}",
+            markup=False,
+        )

@@ -204,9 +204,12 @@ def note_add(
     article_id: Annotated[int, typer.Argument(help="The article's id.")],
     text: Annotated[str, typer.Argument(help="The note's text (Markdown); '-' reads stdin.")],
     comment: Annotated[int | None, typer.Option(help="Attach the note to this comment id.")] = None,
+    shared: Annotated[
+        bool, typer.Option("--shared", help="Show it to the library's other users too.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a note to an article (or to one of its comments)."""
+    """Add a note to an article (or to one of its comments); it is yours ($TUIREADER_USER)."""
     from tuireader.store.db import StoreError
 
     if text == "-":
@@ -214,10 +217,25 @@ def note_add(
     if not text.strip():
         fail("the note is empty")
     try:
-        note_id = state.library().add_note(article_id, text, comment_id=comment)
+        note_id = state.library().add_note(article_id, text, comment_id=comment, shared=shared)
     except StoreError as exc:
         fail(str(exc))
     if as_json:
         emit_json({"id": note_id, "article_id": article_id, "comment_id": comment})
     else:
         console.print(f"note {note_id} saved on article {article_id}", markup=False)
+
+
+@note_app.command("share")
+def note_share(
+    note_id: Annotated[int, typer.Argument(help="The note's id (see `tuireader show`).")],
+    unshare: Annotated[bool, typer.Option("--unshare", help="Make it private again.")] = False,
+) -> None:
+    """Show one of your notes to the library's other users (or stop showing it)."""
+    from tuireader.store.db import StoreError
+
+    try:
+        state.library().set_note_shared(note_id, not unshare)
+    except StoreError as exc:
+        fail(str(exc))
+    console.print(f"note {note_id} is {'private' if unshare else 'shared'}", markup=False)

@@ -71,6 +71,8 @@ def article_json(v: ArticleView) -> dict[str, Any]:
                 "comment_id": n.comment_id,
                 "created": iso(n.created),
                 "updated": iso(n.updated),
+                "owner": n.owner,
+                "shared": n.shared,
             }
             for n in v.notes
         ],

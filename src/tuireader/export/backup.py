@@ -104,6 +104,8 @@ def article_record(view: ArticleView, raw: bytes | None = None) -> dict[str, Any
                 "comment_key": keys.get(n.comment_id) if n.comment_id else None,
                 "created": iso(n.created),
                 "updated": iso(n.updated),
+                "owner": n.owner,
+                "shared": n.shared,
             }
             for n in view.notes
         ],
@@ -114,13 +116,16 @@ def article_record(view: ArticleView, raw: bytes | None = None) -> dict[str, Any
     return record
 
 
-def iter_article_records(db: Database, *, include_raw: bool = False) -> Iterator[dict[str, Any]]:
-    """Every article's record, oldest id first (with its raw input if *include_raw*)."""
+def iter_article_records(
+    db: Database, *, include_raw: bool = False, user: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every article's record as *user* sees it (their state, their notes), oldest id first,
+    with its raw input if *include_raw*."""
     with db.session() as s:
         ids = list(s.execute(select(Article.id).order_by(Article.id)).scalars())
     for article_id in ids:
         raw = get_raw(db, article_id)[0] if include_raw else None
-        yield article_record(get_article(db, article_id), raw)
+        yield article_record(get_article(db, article_id, user=user), raw)
 
 
 def _header(db: Database, now: datetime | None) -> dict[str, Any]:
@@ -154,11 +159,18 @@ def _header(db: Database, now: datetime | None) -> dict[str, Any]:
 
 
 def library_document(
-    db: Database, *, include_raw: bool = True, now: datetime | None = None
+    db: Database,
+    *,
+    include_raw: bool = True,
+    now: datetime | None = None,
+    user: str | None = None,
 ) -> dict[str, Any]:
-    """The whole library as a ``tuireader-backup`` document (in memory)."""
+    """The whole library as *user* sees it, as a ``tuireader-backup`` document (in memory).
+
+    ``tuireader db copy`` copies every user's notes and state; this is one reader's backup.
+    """
     doc = _header(db, now)
-    doc["articles"] = list(iter_article_records(db, include_raw=include_raw))
+    doc["articles"] = list(iter_article_records(db, include_raw=include_raw, user=user))
     return doc
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tuireader.paths import default_db_path
@@ -45,6 +45,13 @@ def resolve_db_url(db: str | os.PathLike[str] | None = None) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
+def _default_driver(url: URL) -> URL:
+    """A PostgreSQL URL without a driver (``postgresql://``, ``postgres://``) uses psycopg 3."""
+    if url.drivername in ("postgresql", "postgres"):
+        return url.set(drivername="postgresql+psycopg")
+    return url
+
+
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur = dbapi_conn.cursor()
     try:
@@ -63,7 +70,7 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._url: URL = make_url(url)
+        self._url: URL = _default_driver(make_url(url))
         self._engine: Engine | None = None
         self._sessionmaker: sessionmaker[Session] | None = None
 
@@ -123,7 +130,11 @@ class Database:
                 kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
             else:
                 kwargs["pool_pre_ping"] = True
-            engine = create_engine(self._url, **kwargs)
+            try:
+                engine = create_engine(self._url, **kwargs)
+            except (ModuleNotFoundError, NoSuchModuleError) as exc:
+                hint = " (pip install 'tuireader[postgres]')" if "postgres" in self.url else ""
+                raise StoreError(f"no database driver for {self.display_url}: {exc}{hint}") from exc
             if self.is_sqlite:
                 event.listen(engine, "connect", _sqlite_pragmas)
             self._engine = engine

@@ -4,16 +4,22 @@ Every public method is one transaction.  Saving an article that is already in
 the library (same canonical URL, or the same title and site when there is no
 URL) updates it in place: its comments are merged by key and its notes are
 never dropped.
+
+Reading state and notes belong to a user: every method takes ``user=None``,
+meaning :func:`tuireader.store.users.current_user` (see that module for where
+each user's state is kept).  A user edits only their own notes.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tuireader.importers.model import ParsedArticle, ParsedComment, ParsedSource
@@ -23,6 +29,8 @@ from tuireader.store.migrate import MigrationResult, migrate
 from tuireader.store.models import Article, ArticleTag, Comment, Note, Source, Tag
 from tuireader.store.notes import import_note, reanchor_highlights, restore_sources
 from tuireader.store.types import as_utc, utcnow
+from tuireader.store.users import Reader, reader_for
+from tuireader.store.userstate import FLAGS, SESSION_USER_KEY, insert_or_ignore, upsert_state
 from tuireader.text import collapse_ws, safe_line, safe_text, word_count
 
 __all__ = ["Library", "dedup_key_for", "MAX_COMMENT_DEPTH"]
@@ -44,6 +52,23 @@ def dedup_key_for(parsed: ParsedArticle) -> str:
         return "url:" + normalise_url(url)
     basis = f"{collapse_ws(parsed.title).casefold()}\n{collapse_ws(parsed.site or '').casefold()}"
     return "doc:" + hashlib.sha256(basis.encode()).hexdigest()[:32]
+
+
+_ATTEMPTS = 3
+_T = TypeVar("_T")
+"""How often a save is tried when it collides with another writer."""
+
+
+def _transient(exc: StoreError) -> bool:
+    """True when a failed transaction collided with another writer and can be run again.
+
+    Two sessions saving the same new article race on its unique key; PostgreSQL
+    may also end one side of a deadlock or a serialization conflict.
+    """
+    cause = exc.__cause__
+    if isinstance(cause, IntegrityError):
+        return True
+    return getattr(getattr(cause, "orig", None), "sqlstate", None) in ("40001", "40P01")
 
 
 def _hash(text: str) -> str:
@@ -76,17 +101,21 @@ class Library:
     # -- articles ---------------------------------------------------------------------------
 
     def save_article(
-        self, parsed: ParsedArticle, *, source_id: int | None = None, into: int | None = None
+        self,
+        parsed: ParsedArticle,
+        *,
+        source_id: int | None = None,
+        into: int | None = None,
+        user: str | None = None,
     ) -> tuple[int, bool]:
         """Insert or update *parsed*; return ``(article_id, created)``.
 
         *source_id* links the article to that source (a feed) instead of one
         found from ``parsed.source_name``; *into* saves *parsed* into that
         existing article (a pending article whose page was fetched), whatever
-        its URL.
+        its URL.  Its flags become *user*'s state and its notes *user*'s notes.
         """
-        with self.db.transaction() as s:
-            return self._save(s, parsed, source_id=source_id, into=into)
+        return self._retrying(user, lambda s: self._save(s, parsed, source_id=source_id, into=into))
 
     def save_many(
         self,
@@ -95,16 +124,36 @@ class Library:
         source_id: int | None = None,
         sources: Iterable[ParsedSource] = (),
         tags: Iterable[str] = (),
+        user: str | None = None,
     ) -> list[tuple[int, bool]]:
         """Save several articles in one transaction (all linked to *source_id* if given).
 
         *sources* (sites and feeds) and *tags* (names, even unused ones) come
         from a backup; they are added first so the articles link to them.
         """
-        with self.db.transaction() as s:
+        articles = list(articles)
+        sources = list(sources)
+        tags = list(tags)
+
+        def work(s: Session) -> list[tuple[int, bool]]:
             restore_sources(s, sources)
             self._tag_ids(s, tags)
             return [self._save(s, parsed, source_id=source_id) for parsed in articles]
+
+        return self._retrying(user, work)
+
+    def _retrying(self, user: str | None, work: Callable[[Session], _T]) -> _T:
+        """Run *work* in a transaction as *user*, again on a unique-key race or deadlock."""
+        reader = reader_for(self.db, user)
+        for attempt in range(_ATTEMPTS):
+            try:
+                with self.db.transaction() as s:
+                    s.info[SESSION_USER_KEY] = reader.name
+                    return work(s)
+            except StoreError as exc:
+                if attempt + 1 == _ATTEMPTS or not _transient(exc):
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def set_fetch_error(self, article_id: int, message: str | None) -> None:
         """Record why fetching a pending article's page failed (``None`` clears it)."""
@@ -192,17 +241,9 @@ class Library:
         article.pending = parsed.pending and (created or article.pending)
         if not article.pending:
             article.fetch_error = None
-        for attr in ("read", "starred", "archived"):
-            value = getattr(parsed, attr)
-            if value is not None:
-                setattr(article, attr, bool(value))
-        if parsed.reading_position is not None:
-            article.reading_position = max(0, int(parsed.reading_position))
-        opened = as_utc(parsed.last_opened)
-        if opened is not None and (article.last_opened is None or opened > article.last_opened):
-            article.last_opened = opened
         s.flush()
         assert article.id is not None
+        self._import_state(s, article, parsed)
         if old_text is not None and old_text != article.text:
             # Highlights follow the text; none is ever dropped.
             reanchor_highlights(s, article.id, article.text)
@@ -252,6 +293,10 @@ class Library:
             depth[key] = level
 
     def _refresh_counts(self, s: Session, article_id: int) -> None:
+        # Lock the row first: the counts below then see every note and comment committed
+        # by a writer that held it (PostgreSQL; SQLite has one writer at a time anyway).
+        lock = select(Article.id).where(Article.id == article_id).with_for_update(key_share=True)
+        s.execute(lock)
         comments = select(func.count()).where(Comment.article_id == article_id).scalar_subquery()
         notes = select(func.count()).where(Note.article_id == article_id).scalar_subquery()
         s.execute(
@@ -262,37 +307,76 @@ class Library:
 
     # -- states ------------------------------------------------------------------------------
 
-    def set_flag(self, article_id: int, flag: str, value: bool) -> None:
-        """Set ``read``, ``starred`` or ``archived`` on an article."""
-        if flag not in ("read", "starred", "archived"):
+    def _import_state(self, s: Session, article: Article, parsed: ParsedArticle) -> None:
+        """The imported flags (those given) become the importing user's state."""
+        values: dict[str, object] = {
+            f: bool(getattr(parsed, f)) for f in FLAGS if getattr(parsed, f) is not None
+        }
+        if parsed.reading_position is not None:
+            values["reading_position"] = max(0, int(parsed.reading_position))
+        opened = as_utc(parsed.last_opened)
+        if opened is not None and (article.last_opened is None or opened > article.last_opened):
+            values["last_opened"] = opened
+        if not values:
+            return
+        reader = reader_for(self.db, s.info.get(SESSION_USER_KEY))
+        self._write_state(s, reader, article.id, values)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _write_state(s: Session, reader: Reader, article_id: int, values: dict) -> int:
+        """Write *values* into *reader*'s state of an article; return how many rows matched."""
+        if reader.primary:
+            result = s.execute(update(Article).where(Article.id == article_id).values(values))
+            return int(result.rowcount)
+        if s.execute(select(Article.id).where(Article.id == article_id)).first() is None:
+            return 0
+        upsert_state(s, reader.name, article_id, values)
+        return 1
+
+    def set_flag(self, article_id: int, flag: str, value: bool, *, user: str | None = None) -> None:
+        """Set ``read``, ``starred`` or ``archived`` on an article, for *user*."""
+        if flag not in FLAGS:
             raise ValueError(f"unknown flag {flag!r}")
+        reader = reader_for(self.db, user)
         with self.db.transaction() as s:
-            result = s.execute(
-                update(Article).where(Article.id == article_id).values({flag: bool(value)})
-            )
-            if result.rowcount == 0:
+            if self._write_state(s, reader, article_id, {flag: bool(value)}) == 0:
                 raise StoreError(f"no article with id {article_id}")
 
-    def set_reading_position(self, article_id: int, position: int) -> None:
-        """Remember where the reader left an article."""
+    def set_reading_position(
+        self, article_id: int, position: int, *, user: str | None = None
+    ) -> None:
+        """Remember where *user* left an article."""
+        reader = reader_for(self.db, user)
         with self.db.transaction() as s:
-            s.execute(
-                update(Article)
-                .where(Article.id == article_id)
-                .values(reading_position=max(0, int(position)))
-            )
+            self._write_state(s, reader, article_id, {"reading_position": max(0, int(position))})
 
-    def mark_opened(self, article_id: int, *, mark_read: bool = True) -> datetime | None:
-        """Record that the article was opened now; return the previous opening time."""
+    def mark_opened(
+        self, article_id: int, *, mark_read: bool = True, user: str | None = None
+    ) -> datetime | None:
+        """Record that *user* opened the article now; return their previous opening time."""
+        from tuireader.store.models import UserState
+
+        reader = reader_for(self.db, user)
         with self.db.transaction() as s:
             article = s.get(Article, article_id)
             if article is None:
                 raise StoreError(f"no article with id {article_id}")
-            before = article.last_opened
-            article.last_opened = utcnow()
+            if reader.primary:
+                before = article.last_opened
+                article.last_opened = utcnow()
+                if mark_read:
+                    article.read = True
+                return before
+            before = s.execute(
+                select(UserState.last_opened).where(
+                    UserState.username == reader.name, UserState.article_id == article_id
+                )
+            ).scalar()
+            values: dict = {"last_opened": utcnow()}
             if mark_read:
-                article.read = True
-            return before
+                values["read"] = True
+            upsert_state(s, reader.name, article_id, values)
+            return as_utc(before)
 
     # -- tags ----------------------------------------------------------------------------------
 
@@ -306,13 +390,12 @@ class Library:
                 continue
             tag_id = cache.get(name)
             if tag_id is None:
-                tag = s.execute(select(Tag).where(Tag.name == name)).scalars().first()
-                if tag is None:
-                    tag = Tag(name=name)
-                    s.add(tag)
-                    s.flush()
-                assert tag.id is not None
-                tag_id = cache[name] = tag.id
+                # Insert-or-ignore: another session may be creating the same tag right now.
+                tag_id = s.execute(select(Tag.id).where(Tag.name == name)).scalar()
+                if tag_id is None:
+                    insert_or_ignore(s, Tag, {"name": name}, ["name"])
+                    tag_id = s.execute(select(Tag.id).where(Tag.name == name)).scalar_one()
+                cache[name] = tag_id
             if tag_id not in ids:
                 ids.append(tag_id)
         return ids
@@ -322,8 +405,11 @@ class Library:
     ) -> None:
         """Link *names* to the article (*fresh*: it has no tags yet, skip the checks)."""
         for tag_id in self._tag_ids(s, names):
-            if fresh or s.get(ArticleTag, (article_id, tag_id)) is None:
-                s.add(ArticleTag(article_id=article_id, tag_id=tag_id))
+            link = {"article_id": article_id, "tag_id": tag_id}
+            if fresh:
+                s.add(ArticleTag(**link))
+            else:
+                insert_or_ignore(s, ArticleTag, link, ["article_id", "tag_id"])
         s.flush()
 
     def set_tags(self, article_id: int, names: Iterable[str]) -> None:
@@ -354,8 +440,11 @@ class Library:
         suffix: str | None = None,
         start: int | None = None,
         end: int | None = None,
+        shared: bool = False,
+        user: str | None = None,
     ) -> int:
-        """Add a note and commit it before returning its id."""
+        """Add *user*'s note (shared with the other users if *shared*); return its id."""
+        reader = reader_for(self.db, user)
         with self.db.transaction() as s:
             if s.get(Article, article_id) is None:
                 raise StoreError(f"no article with id {article_id}")
@@ -372,6 +461,8 @@ class Library:
                 suffix=safe_text(suffix) if suffix is not None else None,
                 start=start,
                 end=end,
+                owner=reader.name,
+                shared=bool(shared),
             )
             return self._insert_note(s, note)
 
@@ -408,21 +499,37 @@ class Library:
         assert note.id is not None
         return note.id
 
-    def update_note(self, note_id: int, text: str) -> None:
-        """Change a note's text."""
+    @staticmethod
+    def _own_note(s: Session, note_id: int, reader: Reader) -> Note:
+        """The note *note_id* if *reader* may change it (theirs, or no one's)."""
+        note = s.get(Note, note_id)
+        if note is None or not (note.owner in ("", reader.name) or note.shared):
+            raise StoreError(f"no note with id {note_id}")
+        if note.owner not in ("", reader.name):
+            raise StoreError(f"note {note_id} belongs to {note.owner}; only they can change it")
+        return note
+
+    def update_note(self, note_id: int, text: str, *, user: str | None = None) -> None:
+        """Change the text of one of *user*'s notes."""
+        reader = reader_for(self.db, user)
         with self.db.transaction() as s:
-            note = s.get(Note, note_id)
-            if note is None:
-                raise StoreError(f"no note with id {note_id}")
+            note = self._own_note(s, note_id, reader)
             note.text = safe_text(text)
             note.updated = utcnow()
 
-    def delete_note(self, note_id: int) -> None:
-        """Delete a note."""
+    def set_note_shared(self, note_id: int, shared: bool, *, user: str | None = None) -> None:
+        """Show one of *user*'s notes to the library's other users, or stop showing it."""
+        reader = reader_for(self.db, user)
         with self.db.transaction() as s:
-            note = s.get(Note, note_id)
-            if note is None:
-                raise StoreError(f"no note with id {note_id}")
+            note = self._own_note(s, note_id, reader)
+            note.shared = bool(shared)
+            note.updated = utcnow()
+
+    def delete_note(self, note_id: int, *, user: str | None = None) -> None:
+        """Delete one of *user*'s notes."""
+        reader = reader_for(self.db, user)
+        with self.db.transaction() as s:
+            note = self._own_note(s, note_id, reader)
             article_id = note.article_id
             s.delete(note)
             s.flush()

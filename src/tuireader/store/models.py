@@ -23,6 +23,8 @@ __all__ = [
     "ArticleTag",
     "Note",
     "ArticleImage",
+    "UserState",
+    "LibraryMeta",
     "SCHEMA_TABLES",
 ]
 
@@ -171,6 +173,53 @@ class Note(SQLModel, table=True):
     orphaned: bool = False
     created: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    owner: str = Field(
+        default="",
+        index=True,
+        sa_column_kwargs={"server_default": ""},
+        description="the user who wrote it ('' for a note of no one, shown to everyone)",
+    )
+    shared: bool = Field(
+        default=False,
+        sa_column_kwargs={"server_default": false()},
+        description="shown to the library's other users too",
+    )
+
+
+class UserState(SQLModel, table=True):
+    """One user's state of one article, for users other than the library's primary user.
+
+    The primary user's state stays in the article's own columns (the fast path,
+    see :mod:`tuireader.store.users`); a missing row is the default state.
+    """
+
+    __tablename__ = "user_state"
+    __table_args__ = (
+        Index("ix_user_state_read", "username", "read"),
+        Index("ix_user_state_starred", "username", "starred"),
+        Index("ix_user_state_archived", "username", "archived"),
+        Index("ix_user_state_article", "article_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    username: str = Field(primary_key=True)
+    article_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    )
+    read: bool = False
+    starred: bool = False
+    archived: bool = False
+    reading_position: int = 0
+    last_opened: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LibraryMeta(SQLModel, table=True):
+    """Facts about the library itself (``primary_user``)."""
+
+    __tablename__ = "library_meta"
+
+    key: str = Field(primary_key=True)
+    value: str = ""
 
 
 class ArticleImage(SQLModel, table=True):

@@ -1,6 +1,10 @@
 """Reads: the article list (keyset paging), counts, one article with its thread.
 
 Every function returns the frozen dataclasses of :mod:`tuireader.store.views`.
+Reading state and notes are per user: ``user=None`` means the current user
+(:func:`tuireader.store.users.current_user`); see :mod:`tuireader.store.users`
+for where each user's state is kept and why the primary user's list is as fast
+as a one-person library's.
 """
 
 from __future__ import annotations
@@ -8,10 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, case, func, or_, select, tuple_
+from sqlalchemy import Select, and_, func, or_, select, tuple_
 
 from tuireader.store.db import Database, StoreError
-from tuireader.store.models import Article, ArticleTag, Comment, Note, Tag
+from tuireader.store.models import Article, ArticleTag, Comment, Note, Tag, UserState
+from tuireader.store.users import Reader, reader_for
+from tuireader.store.userstate import (
+    drives_from_state,
+    flag_count,
+    note_visible,
+    state_columns,
+    view_filter,
+    visible_note_count,
+)
 from tuireader.store.views import (
     ArticleSummary,
     ArticleView,
@@ -39,18 +52,23 @@ View = Literal["all", "unread", "starred", "archived", "inbox"]
 Cursor = tuple[Any, int]
 """A keyset cursor: the sort value of the last row seen and its id."""
 
-_SUMMARY_COLUMNS = (
-    Article.id,
-    Article.title,
-    Article.site,
-    Article.sort_date,
-    Article.comment_count,
-    Article.note_count,
-    Article.read,
-    Article.starred,
-    Article.archived,
-    Article.pending,
-)
+
+def _summary_select(reader: Reader) -> Select[Any]:
+    """SELECT the list-row columns of *reader* (their flags, the notes they see)."""
+    cols = state_columns(reader)
+    stmt = select(
+        Article.id,
+        Article.title,
+        Article.site,
+        Article.sort_date,
+        Article.comment_count,
+        visible_note_count(reader).label("note_count"),
+        cols.column("read").label("read"),
+        cols.column("starred").label("starred"),
+        cols.column("archived").label("archived"),
+        Article.pending,
+    )
+    return cols.join(stmt)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +94,12 @@ class ListQuery:
         return self.sort == "date"
 
 
-def _filtered(query: ListQuery, stmt: Select[Any]) -> Select[Any]:
-    if query.view == "unread":
-        stmt = stmt.where(Article.read.is_(False))  # type: ignore[attr-defined]
-    elif query.view == "starred":
-        stmt = stmt.where(Article.starred.is_(True))  # type: ignore[attr-defined]
-    elif query.view == "archived":
-        stmt = stmt.where(Article.archived.is_(True))  # type: ignore[attr-defined]
-    elif query.view == "inbox":
-        stmt = stmt.where(Article.archived.is_(False))  # type: ignore[attr-defined]
+def _filtered(
+    query: ListQuery, stmt: Select[Any], reader: Reader, *, drive: bool = True
+) -> Select[Any]:
+    condition = view_filter(reader, query.view, drive=drive)
+    if condition is not None:
+        stmt = stmt.where(condition)
     if query.site:
         stmt = stmt.where(Article.site == query.site)
     if query.tag:
@@ -133,65 +148,90 @@ def list_page(
     after: Cursor | None = None,
     limit: int = 100,
     backwards: bool = False,
+    user: str | None = None,
 ) -> list[ArticleSummary]:
     """One page of the list after the keyset *after* (or before it, with *backwards*).
 
     Rows always come back in the list's display order.
     """
-    stmt = _filtered(query, select(*_SUMMARY_COLUMNS))
-    if after is not None:
-        key = tuple_(query.sort_column(), Article.id)
-        forward_is_less = query.descending != backwards
-        stmt = stmt.where(key < tuple_(*after) if forward_is_less else key > tuple_(*after))
-    stmt = _ordered(query, stmt, reverse=backwards).limit(limit)
+    reader = reader_for(db, user)
     with db.session() as s:
+        drive = drives_from_state(s, reader, query.view)
+        stmt = _filtered(query, _summary_select(reader), reader, drive=drive)
+        if after is not None:
+            key = tuple_(query.sort_column(), Article.id)
+            forward_is_less = query.descending != backwards
+            stmt = stmt.where(key < tuple_(*after) if forward_is_less else key > tuple_(*after))
+        stmt = _ordered(query, stmt, reverse=backwards).limit(limit)
         rows = [_summary(row) for row in s.execute(stmt)]
     return rows[::-1] if backwards else rows
 
 
 def list_at_offset(
-    db: Database, query: ListQuery, offset: int, limit: int = 100
+    db: Database, query: ListQuery, offset: int, limit: int = 100, *, user: str | None = None
 ) -> list[ArticleSummary]:
-    """A page starting at row *offset* (for jumps; paging on from it uses keysets)."""
-    stmt = _ordered(query, _filtered(query, select(*_SUMMARY_COLUMNS)))
+    """A page starting at row *offset* (for jumps; paging on from it uses keysets).
+
+    The offset is skipped over ids alone; the row columns are made for the page only.
+    """
+    reader = reader_for(db, user)
     with db.session() as s:
-        return [_summary(row) for row in s.execute(stmt.offset(max(0, offset)).limit(limit))]
+        drive = drives_from_state(s, reader, query.view)
+        ids = _ordered(query, _filtered(query, select(Article.id), reader, drive=drive))
+        page = ids.offset(max(0, offset)).limit(limit).subquery()
+        stmt = _ordered(query, _summary_select(reader).join(page, page.c.id == Article.id))
+        return [_summary(row) for row in s.execute(stmt)]
 
 
-def count_articles(db: Database, query: ListQuery) -> int:
+def count_articles(db: Database, query: ListQuery, *, user: str | None = None) -> int:
     """How many articles *query* shows."""
-    stmt = _filtered(query, select(func.count()).select_from(Article))
+    reader = reader_for(db, user)
     with db.session() as s:
+        if not reader.primary and not query.tag and not query.site and query.view != "all":
+            # Index-only counts of the user's own rows (every row is of an existing article).
+            flag = {"unread": "read", "inbox": "archived"}.get(query.view, query.view)
+            flagged = flag_count(s, reader, flag)
+            if query.view in ("starred", "archived"):
+                return flagged
+            return int(s.execute(select(func.count()).select_from(Article)).scalar_one()) - flagged
+        stmt = _filtered(query, select(func.count()).select_from(Article), reader)
         return int(s.execute(stmt).scalar_one())
 
 
-def get_summaries(db: Database, ids: list[int]) -> list[ArticleSummary]:
+def get_summaries(db: Database, ids: list[int], *, user: str | None = None) -> list[ArticleSummary]:
     """The list rows of *ids* (in the order given; unknown ids are left out)."""
     if not ids:
         return []
+    stmt = _summary_select(reader_for(db, user)).where(Article.id.in_(ids))  # type: ignore[union-attr]
     with db.session() as s:
-        rows = {
-            row.id: _summary(row)
-            for row in s.execute(select(*_SUMMARY_COLUMNS).where(Article.id.in_(ids)))  # type: ignore[union-attr]
-        }
+        rows = {row.id: _summary(row) for row in s.execute(stmt)}
     return [rows[i] for i in ids if i in rows]
 
 
-def library_counts(db: Database) -> LibraryCounts:
-    """Totals for the header."""
-
-    def flag_sum(cond: Any) -> Any:
-        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
-
-    stmt = select(
-        func.count(),
-        flag_sum(Article.read.is_(False)),  # type: ignore[attr-defined]
-        flag_sum(Article.starred.is_(True)),  # type: ignore[attr-defined]
-        flag_sum(Article.archived.is_(True)),  # type: ignore[attr-defined]
-    ).select_from(Article)
+def library_counts(db: Database, *, user: str | None = None) -> LibraryCounts:
+    """Totals for the header (the user's own flags; the notes they see)."""
+    reader = reader_for(db, user)
+    notes_stmt = select(func.count()).select_from(Note).where(note_visible(reader))
+    # One index-only count each (a single pass summing flags would read every article row).
     with db.session() as s:
-        total, unread, starred, archived = s.execute(stmt).one()
-        notes = s.execute(select(func.count()).select_from(Note)).scalar_one()
+        total = int(s.execute(select(func.count()).select_from(Article)).scalar_one())
+        if reader.primary:
+            flagged = {
+                flag: int(
+                    s.execute(select(func.count()).select_from(Article).where(cond)).scalar_one()
+                )
+                for flag, cond in (
+                    ("read", Article.read.is_(False)),  # type: ignore[attr-defined]
+                    ("starred", Article.starred.is_(True)),  # type: ignore[attr-defined]
+                    ("archived", Article.archived.is_(True)),  # type: ignore[attr-defined]
+                )
+            }
+            unread = flagged["read"]
+        else:
+            flagged = {f: flag_count(s, reader, f) for f in ("read", "starred", "archived")}
+            unread = total - flagged["read"]
+        starred, archived = flagged["starred"], flagged["archived"]
+        notes = s.execute(notes_stmt).scalar_one()
     return LibraryCounts(int(total), int(unread), int(starred), int(archived), int(notes))
 
 
@@ -212,6 +252,7 @@ def _comment_node(c: Comment) -> CommentNode:
 
 
 def _note_view(n: Note, *, comment_author: str | None = None, title: str = "") -> NoteView:
+    """A note row as a :class:`NoteView`."""
     assert n.id is not None
     return NoteView(
         id=n.id,
@@ -228,15 +269,23 @@ def _note_view(n: Note, *, comment_author: str | None = None, title: str = "") -
         end=n.end,
         orphaned=n.orphaned,
         article_title=title,
+        owner=n.owner,
+        shared=n.shared,
     )
 
 
-def get_article(db: Database, article_id: int) -> ArticleView:
-    """One article with its tags, its comment thread (in order) and its notes."""
+def get_article(db: Database, article_id: int, *, user: str | None = None) -> ArticleView:
+    """One article with its tags, its comment thread (in order) and the notes the user sees."""
+    reader = reader_for(db, user)
     with db.session() as s:
         a = s.get(Article, article_id)
         if a is None:
             raise StoreError(f"no article with id {article_id}")
+        state: Any = a
+        if not reader.primary:
+            state = s.get(UserState, (reader.name, article_id)) or UserState(
+                username=reader.name, article_id=article_id
+            )
         tags = tuple(
             s.execute(
                 select(Tag.name)
@@ -255,7 +304,9 @@ def get_article(db: Database, article_id: int) -> ArticleView:
         notes = tuple(
             _note_view(n, comment_author=authors.get(n.comment_id or -1), title=a.title)
             for n in s.execute(
-                select(Note).where(Note.article_id == article_id).order_by(Note.created, Note.id)
+                select(Note)
+                .where(Note.article_id == article_id, note_visible(reader))
+                .order_by(Note.created, Note.id)
             ).scalars()
         )
         assert a.id is not None
@@ -272,11 +323,11 @@ def get_article(db: Database, article_id: int) -> ArticleView:
             body_markdown=a.body_markdown,
             text=a.text,
             word_count=a.word_count,
-            read=a.read,
-            starred=a.starred,
-            archived=a.archived,
-            reading_position=a.reading_position,
-            last_opened=a.last_opened,
+            read=state.read,
+            starred=state.starred,
+            archived=state.archived,
+            reading_position=state.reading_position,
+            last_opened=state.last_opened,
             tags=tags,
             comments=tuple(comments),
             notes=notes,
@@ -304,8 +355,9 @@ def all_notes(
     tag: str | None = None,
     article_id: int | None = None,
     limit: int = 1000,
+    user: str | None = None,
 ) -> list[NoteView]:
-    """Every note in the library, newest first.
+    """Every note the user sees, newest first.
 
     *text* keeps notes whose text, quote, article title or comment author
     contains it (any case); *tag* keeps notes on articles with that tag;
@@ -315,6 +367,7 @@ def all_notes(
         select(Note, Article.title, Comment.author)
         .join(Article, Article.id == Note.article_id)
         .outerjoin(Comment, Comment.id == Note.comment_id)
+        .where(note_visible(reader_for(db, user)))
         .order_by(Note.created.desc(), Note.id.desc())  # type: ignore[attr-defined]
         .limit(limit)
     )

@@ -6,8 +6,10 @@ operators (``is:unread``, ``is:starred``, ``is:read``, ``is:archived``,
 ``in:articles``) and words; :func:`fts_expression` quotes every word as an FTS5
 string, so ``"``, ``AND``, ``*``, ``NEAR(``, ``(`` and ``-x`` are searched as
 words.  A trailing ``*`` on a word is kept as a prefix search.  On SQLite the
-FTS5 indexes answer, ranked by bm25 with a snippet; on other engines a
-case-insensitive substring match answers.
+FTS5 indexes answer, ranked by bm25 with a snippet; on PostgreSQL its own
+full-text engine (:mod:`tuireader.store.search_pg`); on other engines a
+case-insensitive substring match answers.  ``is:`` filters use the searching
+user's own state, and only the notes they see are searched.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from sqlalchemy.exc import OperationalError
 
 from tuireader.store.db import Database
 from tuireader.store.types import as_utc
+from tuireader.store.users import Reader, reader_for
+from tuireader.store.userstate import note_visible_sql, state_sql
 from tuireader.store.views import SearchHit
 
 __all__ = [
@@ -148,19 +152,24 @@ def split_snippet(snippet: str) -> list[tuple[str, bool]]:
     return pieces
 
 
-def _filter_sql(parsed: ParsedQuery, params: dict[str, Any]) -> str:
+def _filter_sql(parsed: ParsedQuery, params: dict[str, Any], reader: Reader | None = None) -> str:
+    """The operators as ``AND ...`` clauses over the article ``a`` (*reader*'s state)."""
+    reader = reader or Reader(name="", primary=True)
     clauses = []
     if parsed.unread is not None:
-        clauses.append("a.read = :f_read")
+        clauses.append(f"{state_sql(reader, 'read', params)} = :f_read")
         params["f_read"] = not parsed.unread
     if parsed.starred is not None:
-        clauses.append("a.starred = :f_starred")
+        clauses.append(f"{state_sql(reader, 'starred', params)} = :f_starred")
         params["f_starred"] = parsed.starred
     if parsed.archived is not None:
-        clauses.append("a.archived = :f_archived")
+        clauses.append(f"{state_sql(reader, 'archived', params)} = :f_archived")
         params["f_archived"] = parsed.archived
-    if parsed.has_note:
+    if parsed.has_note and not reader.name:
         clauses.append("a.note_count > 0")
+    elif parsed.has_note:
+        visible = note_visible_sql(reader, params, "hn")
+        clauses.append(f"EXISTS (SELECT 1 FROM note hn WHERE hn.article_id = a.id AND {visible})")
     for i, tag in enumerate(parsed.tags):
         params[f"f_tag{i}"] = tag.lower()
         clauses.append(
@@ -220,27 +229,37 @@ def _hit(row: Any) -> SearchHit:
     )
 
 
-def search(db: Database, query: str, *, limit: int = 100) -> list[SearchHit]:
-    """Search the library; one hit per article, best first.
+def search(
+    db: Database, query: str, *, limit: int = 100, user: str | None = None
+) -> list[SearchHit]:
+    """Search the library as *user* (None: the current user); one hit per article, best first.
 
     Raises :class:`SearchError` for a query with nothing to search.
     """
     parsed = parse_query(query)
     scopes = parsed.scopes or {"articles", "comments", "notes"}
     params: dict[str, Any] = {"ms": MATCH_START, "me": MATCH_END, "lim": limit}
-    filters = _filter_sql(parsed, params)
+    reader = reader_for(db, user)
+    filters = _filter_sql(parsed, params, reader)
+    note_filter = " AND " + note_visible_sql(reader, params, "n")
     if not parsed.terms:
         return _filter_only(db, filters, params, limit)
+    if db.engine.dialect.name == "postgresql":
+        from tuireader.store.search_pg import search_pg
+
+        return search_pg(db, parsed, scopes, filters, note_filter, params, limit)
     if not db.is_sqlite:
-        return _search_like(db, parsed, scopes, filters, params, limit)
+        like_notes = " AND " + note_visible_sql(reader, params, "x")
+        return _search_like(db, parsed, scopes, filters, params, limit, like_notes)
     params["q"] = fts_expression(parsed)
     best: dict[int, SearchHit] = {}
     with db.session() as s:
         for scope in ("articles", "comments", "notes"):
             if scope not in scopes:
                 continue
+            where = filters + (note_filter if scope == "notes" else "")
             try:
-                rows = s.execute(sql_text(_FTS_QUERIES[scope].format(filters=filters)), params)
+                rows = s.execute(sql_text(_FTS_QUERIES[scope].format(filters=where)), params)
             except OperationalError as exc:  # pragma: no cover - quoting should prevent it
                 raise SearchError(f"cannot search for {query!r}: {exc.orig}") from exc
             for row in rows:
@@ -268,6 +287,7 @@ def _search_like(
     filters: str,
     params: dict[str, Any],
     limit: int,
+    note_filter: str = "",
 ) -> list[SearchHit]:
     """Search on engines without FTS5: every term must appear (case-insensitive)."""
     sources = {
@@ -306,6 +326,7 @@ def _search_like(
                 f" FROM {table} {alias}{join} WHERE "
                 + " AND ".join(conds)
                 + filters
+                + (note_filter if scope == "notes" else "")
                 + " ORDER BY a.sort_date DESC LIMIT :lim"
             )
             for row in s.execute(sql_text(stmt), params):

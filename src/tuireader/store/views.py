@@ -68,6 +68,10 @@ class NoteView:
     end: int | None = None
     orphaned: bool = False
     article_title: str = ""
+    owner: str = ""
+    """The user who wrote the note ('' for a note of no one)."""
+    shared: bool = False
+    """True when the library's other users see it too."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@
   content-addressed files (``sha256``) in the data directory.
 
 Revision ID: 0005_web
-Revises: 0002
+Revises: 0004_owners
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_web"
-down_revision = "0002"
+down_revision = "0004_owners"
 branch_labels = None
 depends_on = None
 
