@@ -38,7 +38,7 @@ def _comparable(doc: dict) -> list[dict]:
             {k: v for k, v in c.items() if k not in ("id", "parent_id")} for c in art["comments"]
         ]
         art["notes"] = [
-            {k: v for k, v in n.items() if k not in ("id", "comment_id", "updated", "shared")}
+            {k: v for k, v in n.items() if k not in ("id", "comment_id", "updated")}
             for n in art["notes"]
         ]
         out.append(art)

@@ -104,6 +104,7 @@ def _note(raw: dict[str, Any]) -> ParsedNote:
         comment_key=safe_line(raw["comment_key"]) if raw.get("comment_key") else None,
         orphaned=bool(raw.get("orphaned", False)),
         updated=parse_time(raw.get("updated")),
+        shared=bool(raw.get("shared", False)),
     )
 
 

@@ -47,6 +47,8 @@ class ParsedNote:
     orphaned: bool = False
     """True when the highlight could no longer be anchored in its article (a backup keeps it)."""
     updated: datetime | None = None
+    shared: bool = False
+    """Shown to the library's other users too (a shared library)."""
 
 
 @dataclass(slots=True)

@@ -446,8 +446,21 @@ class Library:
         """Add *user*'s note (shared with the other users if *shared*); return its id."""
         reader = reader_for(self.db, user)
         with self.db.transaction() as s:
-            if s.get(Article, article_id) is None:
+            article = s.get(Article, article_id)
+            if article is None:
                 raise StoreError(f"no article with id {article_id}")
+            if (
+                quote is not None
+                and start is not None
+                and end is not None
+                and prefix is None
+                and suffix is None
+                and 0 <= start < end <= len(article.text)
+                and article.text[start:end] == quote
+            ):
+                # A highlight given by its span: keep its context for re-anchoring.
+                anchor = make_anchor(article.text, start, end)
+                prefix, suffix = anchor.prefix, anchor.suffix
             if comment_id is not None:
                 comment = s.get(Comment, comment_id)
                 if comment is None or comment.article_id != article_id:
@@ -466,7 +479,16 @@ class Library:
             )
             return self._insert_note(s, note)
 
-    def add_highlight(self, article_id: int, start: int, end: int, text: str = "") -> int:
+    def add_highlight(
+        self,
+        article_id: int,
+        start: int,
+        end: int,
+        text: str = "",
+        *,
+        shared: bool = False,
+        user: str | None = None,
+    ) -> int:
         """Highlight ``start:end`` of the article's plain text, with an optional note.
 
         The quote, its context and its position are taken from the stored text
@@ -489,6 +511,8 @@ class Library:
                 suffix=anchor.suffix,
                 start=anchor.start,
                 end=anchor.end,
+                owner=reader_for(self.db, user).name,
+                shared=bool(shared),
             )
             return self._insert_note(s, note)
 

@@ -19,6 +19,7 @@ from tuireader.importers.model import ParsedNote, ParsedSource
 from tuireader.store.anchoring import TextIndex, make_anchor
 from tuireader.store.models import Comment, Note, Source
 from tuireader.store.types import as_utc, utcnow
+from tuireader.store.userstate import SESSION_USER_KEY
 from tuireader.text import safe_line, safe_text
 
 __all__ = ["reanchor_highlights", "import_note", "restore_sources", "anchor_note"]
@@ -135,6 +136,8 @@ def import_note(
         start=parsed.start,
         end=parsed.end,
         orphaned=bool(parsed.orphaned),
+        owner=s.info.get(SESSION_USER_KEY, ""),
+        shared=bool(parsed.shared),
         created=created,
         updated=as_utc(parsed.updated) or created,
     )
