@@ -32,25 +32,20 @@ On engines other than SQLite the batches go through :meth:`Library.save_many`
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
-from queue import Full, Queue
 from typing import Any, Literal
 
 from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from tuireader.importers.model import ParsedArticle, ParsedNote
+from tuireader.importers.model import ParsedArticle
+from tuireader.store.bulk_prepare import Batch, Prepared, batches, prepared_ahead
 from tuireader.store.db import Database, StoreError, describe_db_error
-from tuireader.store.library import MAX_COMMENT_DEPTH, Library, dedup_key_for
+from tuireader.store.library import Library, dedup_key_for
 from tuireader.store.models import Article, ArticleTag, Comment, Note, Source, Tag
-from tuireader.store.types import as_utc, utcnow
-from tuireader.text import safe_line, safe_text, word_count
 
 __all__ = ["BulkCounts", "bulk_import", "Progress"]
 
@@ -91,133 +86,6 @@ class BulkCounts:
     """The ids of the articles inserted or updated, in input order (when ``keep_ids``)."""
 
 
-@dataclass(slots=True)
-class _Prepared:
-    """One new article's rows, numbered from 0 until the batch gets its ids."""
-
-    key: str
-    parsed: ParsedArticle
-    article: dict[str, Any]
-    source_name: str
-    comments: list[dict[str, Any]]
-    comment_parents: list[int]
-    """For each comment, the index of its parent comment in this article, or -1."""
-    notes: list[dict[str, Any]]
-    note_comments: list[int]
-    """For each note, the index of its comment in this article, or -1."""
-    tags: list[str]
-
-
-def _batches(items: Iterable[ParsedArticle], size: int) -> Iterator[list[ParsedArticle]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
-
-def _prepare(parsed: ParsedArticle, now: datetime) -> tuple[_Prepared, int]:
-    """Clean one article the way :meth:`Library._save` does for a new article."""
-    key = dedup_key_for(parsed)
-    text = safe_text(parsed.text or parsed.body_markdown)
-    added = as_utc(parsed.added) or now
-    published = as_utc(parsed.published)
-    article = {
-        "dedup_key": key,
-        "site": "",
-        "source_id": None,
-        "url": parsed.url or None,
-        "canonical_url": parsed.canonical_url or None,
-        "title": safe_line(parsed.title) or "(untitled)",
-        "author": safe_line(parsed.author) or None,
-        "published": published,
-        "added": added,
-        "updated": now,
-        "sort_date": published or added,
-        "body_markdown": safe_text(parsed.body_markdown),
-        "text": text,
-        "word_count": word_count(text),
-        "language": parsed.language or None,
-        "content_hash": hashlib.sha256(text.encode("utf-8", "replace")).hexdigest(),
-        "raw": parsed.raw,
-        "raw_format": parsed.raw_format or None,
-        "read": bool(parsed.read),
-        "starred": bool(parsed.starred),
-        "archived": bool(parsed.archived),
-        "reading_position": 0,
-        "last_opened": None,
-        "pending": parsed.pending,
-        "fetch_error": None,
-    }
-    comments: list[dict[str, Any]] = []
-    parents: list[int] = []
-    index: dict[str, int] = {}
-    depth: dict[str, int] = {}
-    duplicates = 0
-    for position, pc in enumerate(parsed.comments):
-        ckey = safe_line(pc.key) or f"c{position + 1}"
-        if ckey in index:
-            duplicates += 1
-            continue
-        parent = index.get(pc.parent_key, -1) if pc.parent_key is not None else -1
-        level = min(depth[pc.parent_key] + 1, MAX_COMMENT_DEPTH) if parent >= 0 else 0
-        index[ckey] = len(comments)
-        depth[ckey] = level
-        parents.append(parent)
-        comments.append(
-            {
-                "key": ckey,
-                "author": safe_line(pc.author) or "anonymous",
-                "posted": as_utc(pc.posted),
-                "text": safe_text(pc.text).strip(),
-                "position": position,
-                "depth": level,
-                "flat": pc.flat,
-                "added": now,
-            }
-        )
-    notes: list[dict[str, Any]] = []
-    note_comments: list[int] = []
-    seen_notes: set[tuple[str, str | None]] = set()
-    for pn in parsed.notes:
-        row = _note_row(pn, now)
-        if row is None or (row["text"], row["quote"]) in seen_notes:
-            continue
-        seen_notes.add((row["text"], row["quote"]))
-        note_comments.append(index.get(pn.comment_key, -1) if pn.comment_key else -1)
-        notes.append(row)
-    tags = list(dict.fromkeys(t for t in (safe_line(raw)[:100] for raw in parsed.tags) if t))
-    prepared = _Prepared(
-        key=key,
-        parsed=parsed,
-        article=article,
-        source_name=safe_line(parsed.source_name or parsed.site),
-        comments=comments,
-        comment_parents=parents,
-        notes=notes,
-        note_comments=note_comments,
-        tags=tags,
-    )
-    return prepared, duplicates
-
-
-def _note_row(note: ParsedNote, now: datetime) -> dict[str, Any] | None:
-    text = safe_text(note.text).strip()
-    quote = safe_text(note.quote).strip() or None
-    if not text and not quote:
-        return None
-    created = as_utc(note.created) or now
-    return {
-        "text": text,
-        "quote": quote,
-        "prefix": safe_text(note.prefix) or None,
-        "suffix": safe_text(note.suffix) or None,
-        "start": note.start,
-        "end": note.end,
-        "orphaned": False,
-        "created": created,
-        "updated": created,
-    }
-
-
 def _max_id(conn: Connection, table: Table) -> int:
     return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
 
@@ -246,7 +114,7 @@ def _existing_keys(conn: Connection, keys: list[str]) -> set[str]:
     return found
 
 
-def _source_ids(conn: Connection, new: list[_Prepared], now: datetime) -> dict[str, int]:
+def _source_ids(conn: Connection, new: list[Prepared], now: datetime) -> dict[str, int]:
     names = {p.source_name for p in new if p.source_name}
     if not names:
         return {}
@@ -267,7 +135,7 @@ def _source_ids(conn: Connection, new: list[_Prepared], now: datetime) -> dict[s
     return ids
 
 
-def _tag_ids(conn: Connection, new: list[_Prepared]) -> dict[str, int]:
+def _tag_ids(conn: Connection, new: list[Prepared]) -> dict[str, int]:
     names = {t for p in new for t in p.tags}
     if not names:
         return {}
@@ -332,7 +200,7 @@ class _IndexLater:
                 self.conn.exec_driver_sql(sql)
 
 
-def _insert_new(conn: Connection, new: list[_Prepared], now: datetime, counts: BulkCounts) -> None:
+def _insert_new(conn: Connection, new: list[Prepared], now: datetime, counts: BulkCounts) -> None:
     """Number and insert the new articles of a batch (the write lock is held)."""
     sources = _source_ids(conn, new, now)
     tags = _tag_ids(conn, new)
@@ -388,7 +256,7 @@ def _insert_new(conn: Connection, new: list[_Prepared], now: datetime, counts: B
 def _merge(
     conn: Connection,
     library: Library,
-    merge: list[_Prepared],
+    merge: list[Prepared],
     ids: dict[str, int],
     counts: BulkCounts,
 ) -> None:
@@ -404,75 +272,10 @@ def _merge(
             counts.updated += 1
 
 
-@dataclass(slots=True)
-class _Batch:
-    """A batch of input articles, cleaned and ready to write."""
-
-    chunk: list[ParsedArticle]
-    prepared: list[_Prepared]
-    duplicate_comments: int
-    now: datetime
-
-
-def _prepare_batch(chunk: list[ParsedArticle]) -> _Batch:
-    now = utcnow()
-    prepared: list[_Prepared] = []
-    duplicates = 0
-    for parsed in chunk:
-        p, dups = _prepare(parsed, now)
-        prepared.append(p)
-        duplicates += dups
-    return _Batch(chunk, prepared, duplicates, now)
-
-
-_DONE = object()
-
-
-def _prepared_ahead(articles: Iterable[ParsedArticle], size: int) -> Iterator[_Batch]:
-    """Yield prepared batches, reading and cleaning the next one in a thread meanwhile.
-
-    SQLite releases the GIL while it writes and indexes, so the input's parsing
-    and cleaning overlap the database work.  An error in the input is raised
-    here, in the caller's thread; stopping early stops the thread.
-    """
-    queue: Queue[Any] = Queue(maxsize=2)
-    stop = threading.Event()
-
-    def put(item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                queue.put(item, timeout=0.1)
-                return True
-            except Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for chunk in _batches(articles, size):
-                if not put(_prepare_batch(chunk)):
-                    return
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
-            put(exc)
-            return
-        put(_DONE)
-
-    thread = threading.Thread(target=produce, name="bulk-import-prepare", daemon=True)
-    thread.start()
-    try:
-        while (item := queue.get()) is not _DONE:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        thread.join()
-
-
 def _run_batch(
     db: Database,
     library: Library,
-    batch: _Batch,
+    batch: Batch,
     on_existing: Literal["update", "skip"],
     counts: BulkCounts,
     keep_ids: bool,
@@ -482,8 +285,8 @@ def _run_batch(
         conn.exec_driver_sql("BEGIN IMMEDIATE")
         try:
             existing = _existing_keys(conn, list({p.key for p in prepared}))
-            new: list[_Prepared] = []
-            merge: list[_Prepared] = []
+            new: list[Prepared] = []
+            merge: list[Prepared] = []
             seen: set[str] = set()
             for p in prepared:
                 if p.key in existing or p.key in seen:
@@ -535,13 +338,13 @@ def bulk_import(
     handled = 0
     try:
         if database.is_sqlite:
-            for ready in _prepared_ahead(articles, batch):
+            for ready in prepared_ahead(articles, batch):
                 _run_batch(database, library, ready, on_existing, counts, keep_ids)
                 handled += len(ready.chunk)
                 if progress is not None:
                     progress(handled)
         else:
-            for chunk in _batches(articles, batch):
+            for chunk in batches(articles, batch):
                 _run_generic(library, chunk, on_existing, counts, keep_ids)
                 handled += len(chunk)
                 if progress is not None:
