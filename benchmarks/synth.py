@@ -28,18 +28,20 @@ __all__ = [
 VERSION = 1
 """Bumped whenever the generated library changes (the cache is keyed by it)."""
 
-COMMON_WORDS = (
+_COMMON = (
     "the of and to a in is that for it as was with be by on not he this are or his from at "
     "which but have an had they you were their one all we can her has there been if more "
     "when will would who so no she other its may these about than them what some time only "
     "into could two then over also any new our first like people after most very just most "
     "years where those because between through under city government report said"
-).split()
+)
+COMMON_WORDS = _COMMON.split()
 
-_SYLLABLES = (
+_SYLLABLE_TEXT = (
     "ka lo mi ne ra to su vi be da fe gi ho ju ke li mo nu pa qui re si ta ul ve wo xa ye zo "
     "an el in on un ar er ir or ur as es is os us al il ol ul am em im om um"
-).split()
+)
+_SYLLABLES = _SYLLABLE_TEXT.split()
 
 BIG_ARTICLES = (("bench3k", 3_000), ("bench30k", 30_000), ("bench300k", 300_000))
 """The articles of known size the reader benchmark opens: (marker word, body bytes).
@@ -117,9 +119,9 @@ def big_article(corpus: Corpus, marker: str, size: int, rank: int) -> ParsedArti
     )
 
 
-def synthetic_articles(n: int, *, seed: int = 7, corpus: Corpus | None = None) -> Iterator[
-    ParsedArticle
-]:
+def synthetic_articles(
+    n: int, *, seed: int = 7, corpus: Corpus | None = None
+) -> Iterator[ParsedArticle]:
     """*n* articles (≈3 KB bodies, 10 comments each, some tags and notes), newest first.
 
     The first three are :data:`BIG_ARTICLES`; the rest are ordinary articles.
