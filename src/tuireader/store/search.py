@@ -177,30 +177,68 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-_FTS_QUERIES = {
+# Each scope: its FTS table, the FROM clause that joins it to its article, and the
+# columns of a hit.  ``{fts}`` is the FTS5 table and ``f`` its alias.
+_SCOPES = {
     "articles": (
-        "SELECT a.id, a.title, a.site, a.sort_date, 'article' AS kind, NULL AS cid, NULL AS nid,"
-        " snippet(article_fts, -1, :ms, :me, '…', 12) AS snip, bm25(article_fts, 4.0, 1.0) AS score"
-        " FROM article_fts JOIN article a ON a.id = article_fts.rowid"
-        " WHERE article_fts MATCH :q{filters} ORDER BY score LIMIT :lim"
+        "article_fts",
+        "article_fts f JOIN article a ON a.id = f.rowid",
+        "'article' AS kind, NULL AS cid, NULL AS nid,"
+        " snippet(article_fts, -1, :ms, :me, '…', 12) AS snip",
+        "bm25(article_fts, 4.0, 1.0)",
     ),
     "comments": (
-        "SELECT a.id, a.title, a.site, a.sort_date, 'comment' AS kind, c.id AS cid, NULL AS nid,"
-        " c.author || ': ' || snippet(comment_fts, 1, :ms, :me, '…', 12) AS snip,"
-        " bm25(comment_fts, 1.0, 1.0) AS score"
-        " FROM comment_fts JOIN comment c ON c.id = comment_fts.rowid"
-        " JOIN article a ON a.id = c.article_id"
-        " WHERE comment_fts MATCH :q{filters} ORDER BY score LIMIT :lim"
+        "comment_fts",
+        "comment_fts f JOIN comment c ON c.id = f.rowid JOIN article a ON a.id = c.article_id",
+        "'comment' AS kind, c.id AS cid, NULL AS nid,"
+        " c.author || ': ' || snippet(comment_fts, 1, :ms, :me, '…', 12) AS snip",
+        "bm25(comment_fts, 1.0, 1.0)",
     ),
     "notes": (
-        "SELECT a.id, a.title, a.site, a.sort_date, 'note' AS kind, n.comment_id AS cid,"
-        " n.id AS nid, snippet(note_fts, -1, :ms, :me, '…', 12) AS snip,"
-        " bm25(note_fts, 1.0, 1.0) AS score"
-        " FROM note_fts JOIN note n ON n.id = note_fts.rowid"
-        " JOIN article a ON a.id = n.article_id"
-        " WHERE note_fts MATCH :q{filters} ORDER BY score LIMIT :lim"
+        "note_fts",
+        "note_fts f JOIN note n ON n.id = f.rowid JOIN article a ON a.id = n.article_id",
+        "'note' AS kind, n.comment_id AS cid, n.id AS nid,"
+        " snippet(note_fts, -1, :ms, :me, '…', 12) AS snip",
+        "bm25(note_fts, 1.0, 1.0)",
     ),
 }
+
+BROAD_ROWS = 2000
+"""A word found in more rows than this makes a query *broad* (see :func:`search`)."""
+
+
+def _scope_sql(scope: str, filters: str, broad: bool) -> str:
+    fts, source, columns, rank = _SCOPES[scope]
+    head = f"SELECT a.id, a.title, a.site, a.sort_date, {columns}"
+    if broad:
+        # Newest first: FTS5 walks its doclists in rowid order and stops at the limit.
+        return (
+            f"{head}, 0.0 AS score FROM {source} WHERE {fts} MATCH :q{filters}"
+            " ORDER BY f.rowid DESC LIMIT :lim"
+        )
+    return (
+        f"{head}, {rank} AS score FROM {source} WHERE {fts} MATCH :q{filters}"
+        " ORDER BY score LIMIT :lim"
+    )
+
+
+def _term_expressions(parsed: ParsedQuery) -> list[str]:
+    return [
+        fts_expression(ParsedQuery(terms=[term], prefix=[is_prefix]))
+        for term, is_prefix in zip(parsed.terms, parsed.prefix, strict=True)
+    ]
+
+
+def _is_broad(s: Any, fts: str, terms: list[str]) -> bool:
+    """True when one of *terms* is in more than :data:`BROAD_ROWS` rows of *fts*.
+
+    Counting stops at the threshold, so the probe costs at most that many rowids.
+    """
+    probe = sql_text(f"SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH :t LIMIT :n)")
+    return any(
+        s.execute(probe, {"t": term, "n": BROAD_ROWS + 1}).scalar_one() > BROAD_ROWS
+        for term in terms
+    )
 
 
 def _hit(row: Any) -> SearchHit:
@@ -223,6 +261,13 @@ def _hit(row: Any) -> SearchHit:
 def search(db: Database, query: str, *, limit: int = 100) -> list[SearchHit]:
     """Search the library; one hit per article, best first.
 
+    Each scope (articles, comments, notes) is ranked by bm25 when the query is
+    *selective*: every word is in at most :data:`BROAD_ROWS` rows of that scope.
+    A *broad* query (a word such as "the", in most rows) is answered newest
+    first instead: bm25 would first read the whole list of rows of that word to
+    learn that it says next to nothing, which costs tens of milliseconds in a
+    large library.  Either way only the rows shown get a snippet.
+
     Raises :class:`SearchError` for a query with nothing to search.
     """
     parsed = parse_query(query)
@@ -234,13 +279,15 @@ def search(db: Database, query: str, *, limit: int = 100) -> list[SearchHit]:
     if not db.is_sqlite:
         return _search_like(db, parsed, scopes, filters, params, limit)
     params["q"] = fts_expression(parsed)
+    terms = _term_expressions(parsed)
     best: dict[int, SearchHit] = {}
     with db.session() as s:
         for scope in ("articles", "comments", "notes"):
             if scope not in scopes:
                 continue
             try:
-                rows = s.execute(sql_text(_FTS_QUERIES[scope].format(filters=filters)), params)
+                broad = _is_broad(s, _SCOPES[scope][0], terms)
+                rows = s.execute(sql_text(_scope_sql(scope, filters, broad)), params)
             except OperationalError as exc:  # pragma: no cover - quoting should prevent it
                 raise SearchError(f"cannot search for {query!r}: {exc.orig}") from exc
             for row in rows:
