@@ -182,43 +182,50 @@ def _escape_like(value: str) -> str:
 _SCOPES = {
     "articles": (
         "article_fts",
-        "article_fts f JOIN article a ON a.id = f.rowid",
+        " JOIN article a ON a.id = f.rowid",
         "'article' AS kind, NULL AS cid, NULL AS nid,"
         " snippet(article_fts, -1, :ms, :me, '…', 12) AS snip",
         "bm25(article_fts, 4.0, 1.0)",
     ),
     "comments": (
         "comment_fts",
-        "comment_fts f JOIN comment c ON c.id = f.rowid JOIN article a ON a.id = c.article_id",
+        " JOIN comment c ON c.id = f.rowid JOIN article a ON a.id = c.article_id",
         "'comment' AS kind, c.id AS cid, NULL AS nid,"
         " c.author || ': ' || snippet(comment_fts, 1, :ms, :me, '…', 12) AS snip",
         "bm25(comment_fts, 1.0, 1.0)",
     ),
     "notes": (
         "note_fts",
-        "note_fts f JOIN note n ON n.id = f.rowid JOIN article a ON a.id = n.article_id",
+        " JOIN note n ON n.id = f.rowid JOIN article a ON a.id = n.article_id",
         "'note' AS kind, n.comment_id AS cid, n.id AS nid,"
         " snippet(note_fts, -1, :ms, :me, '…', 12) AS snip",
         "bm25(note_fts, 1.0, 1.0)",
     ),
 }
+"""Each scope: its FTS5 table (aliased ``f``), the joins to its article, the columns
+of a hit, and its bm25 ranking."""
 
 BROAD_ROWS = 2000
 """A word found in more rows than this makes a query *broad* (see :func:`search`)."""
 
 
 def _scope_sql(scope: str, filters: str, broad: bool) -> str:
-    fts, source, columns, rank = _SCOPES[scope]
+    fts, joins, columns, rank = _SCOPES[scope]
     head = f"SELECT a.id, a.title, a.site, a.sort_date, {columns}"
     if broad:
         # Newest first: FTS5 walks its doclists in rowid order and stops at the limit.
         return (
-            f"{head}, 0.0 AS score FROM {source} WHERE {fts} MATCH :q{filters}"
+            f"{head}, 0.0 AS score FROM {fts} f{joins} WHERE {fts} MATCH :q{filters}"
             " ORDER BY f.rowid DESC LIMIT :lim"
         )
+    # Rank every match, then make snippets for the best `lim` only.
+    ranked = (
+        f"SELECT f.rowid AS rid, {rank} AS score FROM {fts} f{joins}"
+        f" WHERE {fts} MATCH :q{filters} ORDER BY score LIMIT :lim"
+    )
     return (
-        f"{head}, {rank} AS score FROM {source} WHERE {fts} MATCH :q{filters}"
-        " ORDER BY score LIMIT :lim"
+        f"{head}, top.score AS score FROM ({ranked}) AS top"
+        f" JOIN {fts} f ON f.rowid = top.rid{joins} WHERE {fts} MATCH :q ORDER BY top.score"
     )
 
 
@@ -229,16 +236,24 @@ def _term_expressions(parsed: ParsedQuery) -> list[str]:
     ]
 
 
-def _is_broad(s: Any, fts: str, terms: list[str]) -> bool:
-    """True when one of *terms* is in more than :data:`BROAD_ROWS` rows of *fts*.
+def _broad_scopes(s: Any, scopes: list[str], terms: list[str]) -> set[str]:
+    """The scopes in which one of *terms* is in more than :data:`BROAD_ROWS` rows.
 
-    Counting stops at the threshold, so the probe costs at most that many rowids.
+    One statement per term counts in every scope at once, and each count stops
+    at the threshold, so a probe reads at most that many rowids per scope.
     """
-    probe = sql_text(f"SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH :t LIMIT :n)")
-    return any(
-        s.execute(probe, {"t": term, "n": BROAD_ROWS + 1}).scalar_one() > BROAD_ROWS
-        for term in terms
+    counts = ", ".join(
+        f"(SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH :t LIMIT :n))"
+        for fts in (_SCOPES[scope][0] for scope in scopes)
     )
+    probe = sql_text(f"SELECT {counts}")
+    broad: set[str] = set()
+    for term in terms:
+        row = s.execute(probe, {"t": term, "n": BROAD_ROWS + 1}).one()
+        broad.update(scope for scope, n in zip(scopes, row, strict=True) if n > BROAD_ROWS)
+        if len(broad) == len(scopes):
+            break
+    return broad
 
 
 def _hit(row: Any) -> SearchHit:
@@ -280,21 +295,23 @@ def search(db: Database, query: str, *, limit: int = 100) -> list[SearchHit]:
         return _search_like(db, parsed, scopes, filters, params, limit)
     params["q"] = fts_expression(parsed)
     terms = _term_expressions(parsed)
-    best: dict[int, SearchHit] = {}
+    order = [scope for scope in ("articles", "comments", "notes") if scope in scopes]
+    best: dict[int, Any] = {}
     with db.session() as s:
-        for scope in ("articles", "comments", "notes"):
-            if scope not in scopes:
-                continue
-            try:
-                broad = _is_broad(s, _SCOPES[scope][0], terms)
-                rows = s.execute(sql_text(_scope_sql(scope, filters, broad)), params)
-            except OperationalError as exc:  # pragma: no cover - quoting should prevent it
-                raise SearchError(f"cannot search for {query!r}: {exc.orig}") from exc
-            for row in rows:
-                hit = _hit(row)
-                if hit.article_id not in best or hit.score < best[hit.article_id].score:
-                    best[hit.article_id] = hit
-    return sorted(best.values(), key=lambda h: h.score)[:limit]
+        try:
+            broad = _broad_scopes(s, order, terms)
+            for scope in order:
+                if scope in broad and len(best) >= limit:
+                    # Its hits would score 0.0 and sort after the `limit` already found.
+                    continue
+                rows = s.execute(sql_text(_scope_sql(scope, filters, scope in broad)), params)
+                for row in rows:
+                    known = best.get(row.id)
+                    if known is None or row.score < known.score:
+                        best[row.id] = row
+        except OperationalError as exc:  # pragma: no cover - quoting should prevent it
+            raise SearchError(f"cannot search for {query!r}: {exc.orig}") from exc
+    return [_hit(row) for row in sorted(best.values(), key=lambda r: r.score)[:limit]]
 
 
 def _filter_only(db: Database, filters: str, params: dict[str, Any], limit: int) -> list[SearchHit]:
