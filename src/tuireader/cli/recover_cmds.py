@@ -84,7 +84,9 @@ def db_recover(
 def _print_report(
     path: Path, health: str, backups: list[tuple[Path, str]], result: dict[str, object]
 ) -> None:
-    say = console.print
+    def say(text: str, **_: object) -> None:
+        console.print(text, markup=False, highlight=False, soft_wrap=True)
+
     say(f"library: {path}", markup=False)
     say(f"state:   {health}", markup=False)
     if "moved_to" in result:
