@@ -123,6 +123,20 @@ class Database:
             )
         return self._read_only
 
+    def _read_only_options(self) -> str:
+        """URI options for a read-only file.
+
+        SQLite reads a WAL library through its ``-shm`` file; in a folder where
+        that file cannot be made (and is not there), nothing can write the
+        library either, so it is opened as immutable.
+        """
+        path = self.path
+        assert path is not None
+        options = "mode=ro&uri=true"
+        if not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists():
+            options += "&immutable=1"
+        return options
+
     @property
     def engine(self) -> Engine:
         """The engine, made on first use."""
@@ -134,7 +148,7 @@ class Database:
             if self.is_sqlite:
                 kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
                 if self.read_only and self.path is not None:
-                    url = f"sqlite:///file:{quote(str(self.path))}?mode=ro&uri=true"
+                    url = f"sqlite:///file:{quote(str(self.path))}?{self._read_only_options()}"
             else:
                 kwargs["pool_pre_ping"] = True
             engine = create_engine(url, **kwargs)
