@@ -72,6 +72,7 @@ def _warm_up(path: Path, folder: Path) -> None:
         ["list"],
         ["search", "comment", "--json"],
         ["show", "1"],
+        ["db", "check"],
         ["note", "add", "1", "warm"],
         ["import", str(folder / "in")],
     ):
@@ -149,6 +150,8 @@ def test_read_only_library(world_dir: Path, case: str) -> None:
     assert code == 0 and '"article_id"' in out, err
     code, out, err = _run(path, uid, "show", "1")
     assert code == 0, err
+    code, out, err = _run(path, uid, "db", "check")
+    assert code == 0 and "integrity: ok" in out, (out, err)
 
     for args in (["note", "add", "1", "a note"], ["import", str(lib_dir / "in")]):
         code, out, err = _run(path, uid, *args)

@@ -43,6 +43,7 @@ class Prepared:
 
 
 def batches(items: Iterable[ParsedArticle], size: int) -> Iterator[list[ParsedArticle]]:
+    """*items* in lists of *size* (the last one shorter)."""
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
