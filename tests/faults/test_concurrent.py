@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from .helpers import check_library, child_env, spawn, write_bundles, writer_seconds
 
 NOTES_CHILD = r"""
@@ -57,6 +59,7 @@ bulk_import(lib, articles(), batch=25, progress=lambda n: print("bulk", n, flush
 """
 
 
+@pytest.mark.timeout(1800)
 def test_writers_at_once(tmp_path: Path) -> None:
     from tuireader.importers.model import ParsedArticle
     from tuireader.store.library import Library
