@@ -242,28 +242,17 @@ def _snippet_sql(scope: str) -> str:
     )
 
 
-def _scope_rows(s: Any, scope: str, filters: str, broad: bool, params: dict[str, Any]) -> list:
-    """The hits of one scope, best first (each row has ``id`` and ``score``)."""
+def _scope_rows(
+    s: Any, scope: str, filters: str, broad: bool, params: dict[str, Any]
+) -> list[tuple[float, Any]]:
+    """The hits of one scope as ``(score, row)``, best first."""
     rows = s.execute(sql_text(_scope_sql(scope, filters, broad)), params).all()
     if broad or not rows:
-        return rows
+        return [(0.0, row) for row in rows]
     scores = {row.rid: row.score for row in rows}
     ids = json.dumps(list(scores))
     hits = s.execute(sql_text(_snippet_sql(scope)), {**params, "ids": ids}).all()
-    return sorted((_Ranked(row, scores[row.rid]) for row in hits), key=lambda r: (r.score, r.rid))
-
-
-class _Ranked:
-    """A hit row with the score of its ranking query."""
-
-    __slots__ = ("row", "score")
-
-    def __init__(self, row: Any, score: float) -> None:
-        self.row = row
-        self.score = score
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.row, name)
+    return sorted(((scores[row.rid], row) for row in hits), key=lambda pair: pair[0])
 
 
 def _term_expressions(parsed: ParsedQuery) -> list[str]:
@@ -293,7 +282,7 @@ def _broad_scopes(s: Any, scopes: list[str], terms: list[str]) -> set[str]:
     return broad
 
 
-def _hit(row: Any) -> SearchHit:
+def _hit(row: Any, score: float | None = None) -> SearchHit:
     sort_date = row.sort_date
     if isinstance(sort_date, str):  # raw SQL on SQLite returns the stored text
         sort_date = datetime.fromisoformat(sort_date)
@@ -304,7 +293,7 @@ def _hit(row: Any) -> SearchHit:
         sort_date=as_utc(sort_date),  # type: ignore[arg-type]
         where=row.kind,
         snippet=row.snip or "",
-        score=float(row.score or 0.0),
+        score=float((row.score if score is None else score) or 0.0),
         comment_id=row.cid,
         note_id=row.nid,
     )
@@ -333,7 +322,7 @@ def search(db: Database, query: str, *, limit: int = 100) -> list[SearchHit]:
     params["q"] = fts_expression(parsed)
     terms = _term_expressions(parsed)
     order = [scope for scope in ("articles", "comments", "notes") if scope in scopes]
-    best: dict[int, Any] = {}
+    best: dict[int, tuple[float, Any]] = {}
     with db.session() as s:
         try:
             broad = _broad_scopes(s, order, terms)
@@ -341,13 +330,14 @@ def search(db: Database, query: str, *, limit: int = 100) -> list[SearchHit]:
                 if scope in broad and len(best) >= limit:
                     # Its hits would score 0.0 and sort after the `limit` already found.
                     continue
-                for row in _scope_rows(s, scope, filters, scope in broad, params):
+                for score, row in _scope_rows(s, scope, filters, scope in broad, params):
                     known = best.get(row.id)
-                    if known is None or row.score < known.score:
-                        best[row.id] = row
+                    if known is None or score < known[0]:
+                        best[row.id] = (score, row)
         except OperationalError as exc:  # pragma: no cover - quoting should prevent it
             raise SearchError(f"cannot search for {query!r}: {exc.orig}") from exc
-    return [_hit(row) for row in sorted(best.values(), key=lambda r: r.score)[:limit]]
+    ranked = sorted(best.values(), key=lambda pair: pair[0])[:limit]
+    return [_hit(row, score) for score, row in ranked]
 
 
 def _filter_only(db: Database, filters: str, params: dict[str, Any], limit: int) -> list[SearchHit]:
