@@ -220,13 +220,12 @@ def measure_html(m: dict[str, Metric]) -> None:
         m["html_pages_per_s"].note = "n/a: importer not present"
         return
     import importlib
+    import random
 
-    importlib.import_module("tuireader.importers.html")
+    html = importlib.import_module("tuireader.importers.html")
     from tuireader.importers.files import detect_format, parse_bytes
 
     corpus = Corpus()
-    import random
-
     rng = random.Random(3)
     pages = []
     for i in range(100):
@@ -241,15 +240,29 @@ def measure_html(m: dict[str, Metric]) -> None:
                 "</body></html>"
             ).encode()
         )
-    fmt = detect_format(pages[0], "page.html")
-    if fmt == "textdump":
+    if hasattr(html, "parse_html"):
+        how = "parse_html"
+
+        def parse(i: int, page: bytes) -> object:
+            return html.parse_html(page, url=f"https://h.example/{i}")
+
+    elif detect_format(pages[0], "page.html") != "textdump":
+        how = "parse_bytes"
+
+        def parse(i: int, page: bytes) -> object:
+            return parse_bytes(page, f"page{i}.html")
+
+    else:
         m["html_pages_per_s"].note = "n/a: no importer recognises the HTML pages"
         return
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     for i, page in enumerate(pages):
-        parse_bytes(page, f"page{i}.html")
+        parse(i, page)
     m["html_pages_per_s"].value = len(pages) / (time.perf_counter() - start)
-    m["html_pages_per_s"].note = f"{len(pages)} pages of ≈3 KB text with navigation ({fmt})"
+    cpu_rate = len(pages) / max(time.process_time() - start_cpu, 1e-9)
+    m[
+        "html_pages_per_s"
+    ].note = f"{len(pages)} pages of ≈3 KB text with navigation ({how}); {cpu_rate:.0f}/s of CPU"
 
 
 def measure_app(m: dict[str, Metric], path: Path, n: int) -> None:
