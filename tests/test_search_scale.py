@@ -64,7 +64,7 @@ def test_comments_found_when_articles_leave_room(lib: Library) -> None:
 
 
 def test_selective_threshold_is_per_scope(lib: Library) -> None:
-    """"yak" is broad among comments (12 > 5) but absent from articles."""
+    """ "yak" is broad among comments (12 > 5) but absent from articles."""
     with lib.db.session() as s:
         broad = search_module._broad_scopes(s, ["articles", "comments"], ['"yak"'])
     assert broad == {"comments"}
