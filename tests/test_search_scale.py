@@ -68,3 +68,15 @@ def test_selective_threshold_is_per_scope(lib: Library) -> None:
     with lib.db.session() as s:
         broad = search_module._broad_scopes(s, ["articles", "comments"], ['"yak"'])
     assert broad == {"comments"}
+
+
+def test_short_prefix_is_broad_without_a_probe(
+    lib: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_probe(*_args: object) -> set[str]:
+        raise AssertionError("a short prefix needs no probe")
+
+    monkeypatch.setattr(search_module, "_broad_scopes", no_probe)
+    hits = search(lib.db, "zeb*")
+    assert [h.article_id for h in hits] == [4, 3, 2]
+    assert all(h.score == 0.0 for h in hits)

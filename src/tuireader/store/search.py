@@ -255,7 +255,13 @@ def _scope_rows(
     return sorted(((scores[row.rid], row) for row in hits), key=lambda pair: pair[0])
 
 
+SHORT_PREFIX = 3
+"""A prefix search of at most this many characters (``in*``) is taken as broad unprobed:
+FTS5 merges the lists of every word with that prefix, and a probe would do it twice."""
+
+
 def _term_expressions(parsed: ParsedQuery) -> list[str]:
+    """Each term alone as an FTS5 expression (what the probe counts)."""
     return [
         fts_expression(ParsedQuery(terms=[term], prefix=[is_prefix]))
         for term, is_prefix in zip(parsed.terms, parsed.prefix, strict=True)
@@ -322,10 +328,14 @@ def search(db: Database, query: str, *, limit: int = 100) -> list[SearchHit]:
     params["q"] = fts_expression(parsed)
     terms = _term_expressions(parsed)
     order = [scope for scope in ("articles", "comments", "notes") if scope in scopes]
+    short_prefix = any(
+        is_prefix and len(term) <= SHORT_PREFIX
+        for term, is_prefix in zip(parsed.terms, parsed.prefix, strict=True)
+    )
     best: dict[int, tuple[float, Any]] = {}
     with db.session() as s:
         try:
-            broad = _broad_scopes(s, order, terms)
+            broad = set(order) if short_prefix else _broad_scopes(s, order, terms)
             for scope in order:
                 if scope in broad and len(best) >= limit:
                     # Its hits would score 0.0 and sort after the `limit` already found.
