@@ -185,14 +185,23 @@ def test_special_files_as_input(tmp_path: Path, kind: str) -> None:
     reason="the text-dump importer is not on this branch yet",
 )
 def test_text_dump_with_escapes_is_stored_inert(tmp_path: Path) -> None:
+    prose = "A plain paragraph of the article, long enough to be read as prose. " * 8
+    hostile = HOSTILE.replace("\x00", "")
     src = tmp_path / "dump.txt"
-    src.write_bytes(("Title " + HOSTILE + "\n\n" + "Body " + HOSTILE + "\n").encode())
+    src.write_text(
+        f"Title {hostile}\n\n{prose}\n\n{prose} {hostile}\n\n{prose}\n", encoding="utf-8"
+    )
     db = tmp_path / "lib.db"
     result = cli("--db", str(db), "import", str(src))
     assert result.returncode == 0, result.stderr
     con = sqlite3.connect(db)
     assert [(t, c) for t, c, v in _text_columns(con) if set(v) & UNSAFE_CHARS] == []
     con.close()
+    nul = tmp_path / "nul.txt"
+    nul.write_bytes(b"Title\n\nText with a NUL \x00 byte.\n")
+    refused = cli("--db", str(db), "import", str(nul))
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
 
 
 SEARCHES = [
