@@ -54,23 +54,14 @@ def spawn(code: str, *args: str, **popen: Any) -> subprocess.Popen[str]:
     )
 
 
-def cli(*args: str, timeout: float = 120, user: int | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m tuireader ARGS`` in a child process (as *user* when given)."""
-    preexec = None
-    if user is not None:
-
-        def preexec() -> None:
-            os.setgroups([])
-            os.setgid(user)
-            os.setuid(user)
-
+def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run ``python -m tuireader ARGS`` in a child process."""
     return subprocess.run(
         [sys.executable, "-m", "tuireader", *args],
         env=child_env(),
         text=True,
         capture_output=True,
         timeout=timeout,
-        preexec_fn=preexec,
         check=False,
     )
 
