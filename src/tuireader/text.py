@@ -24,6 +24,10 @@ UNSAFE_CHARS = frozenset(_C0 + _DEL_C1 + _BIDI)
 
 _DROP = str.maketrans(dict.fromkeys(UNSAFE_CHARS))
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+# Anything safe_text would change: most text has none, and is returned as it is.
+_CHANGED = re.compile(
+    "[" + re.escape("".join(sorted(UNSAFE_CHARS | {"\r", "\u2028", "\u2029"}))) + "]"
+)
 
 
 def safe_text(value: object | None) -> str:
@@ -38,7 +42,9 @@ def safe_text(value: object | None) -> str:
     """
     if value is None:
         return ""
-    text = value if isinstance(value, str) else str(value)
+    text = value if type(value) is str else str(value)
+    if _CHANGED.search(text) is None:
+        return text
     text = _NEWLINES.sub("\n", text)
     return text.translate(_DROP)
 
@@ -59,7 +65,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 def word_count(text: str) -> int:
     """Count words; CJK ideographs count one word each, as readers do."""
     if text.isascii():
-        return sum(1 for _ in _WORD.finditer(text))
+        return len(_WORD.findall(text))
     count = 0
     for match in _WORD.finditer(text):
         token = match.group()

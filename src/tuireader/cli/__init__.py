@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import sys
 
-from tuireader.cli.common import app, err_console
+import typer
+
+from tuireader.cli.common import app, fail
 
 # Register the commands (each module adds its own to ``app``).
 from tuireader.cli import (  # noqa: E402,F401  isort: skip
@@ -19,6 +21,7 @@ from tuireader.cli import (  # noqa: E402,F401  isort: skip
     feed_cmds,
     library_cmds,
     note_cmds,
+    recover_cmds,
     serve_cmds,
     web_cmds,
 )
@@ -37,6 +40,29 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
         if os.environ.get("TUIREADER_DEBUG"):
             raise
-        message = " ".join(f"unexpected error: {type(exc).__name__}: {exc}".split())
-        err_console.print(f"error: {message}", markup=False, highlight=False)
-        sys.exit(2)
+        try:
+            fail(_describe(exc), code=2)
+        except typer.Exit as done:  # outside typer's own handling: exit here
+            sys.exit(done.exit_code)
+
+
+def _describe(exc: Exception) -> str:
+    """One line for an error no command handled: database errors in the store's words."""
+    from sqlalchemy.exc import DBAPIError
+
+    from tuireader.cli.common import state
+
+    if isinstance(exc, DBAPIError):
+        from tuireader.store.db import Database, describe_db_error, resolve_db_url
+
+        try:
+            db = (
+                state._library.db
+                if state._library is not None
+                else Database(resolve_db_url(state.db))
+            )
+            return describe_db_error(exc, db)
+        except Exception:  # noqa: BLE001 - fall back to the plain message
+            pass
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    return f"unexpected error: {type(exc).__name__}: {first}"

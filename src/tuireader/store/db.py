@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
@@ -72,6 +73,7 @@ class Database:
         self.url = url
         self._url: URL = _default_driver(make_url(url))
         self._engine: Engine | None = None
+        self._read_only: bool | None = None
         self._sessionmaker: sessionmaker[Session] | None = None
 
     @property
@@ -120,18 +122,53 @@ class Database:
             raise StoreError(f"cannot create the library: folder {path.parent} is not writable")
 
     @property
+    def read_only(self) -> bool:
+        """True for a SQLite file this process may read but not change.
+
+        A file without write permission, or in a folder where SQLite cannot
+        make its ``-wal`` and ``-shm`` files, is opened read-only
+        (``mode=ro``): reading works, and every write fails with a
+        :class:`StoreError` saying the library is read-only.
+        """
+        if self._read_only is None:
+            path = self.path
+            self._read_only = bool(
+                path is not None
+                and path.is_file()
+                and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+            )
+        return self._read_only
+
+    def _read_only_options(self) -> str:
+        """URI options for a read-only file.
+
+        SQLite reads a WAL library through its ``-shm`` file; in a folder where
+        that file cannot be made (and is not there), nothing can write the
+        library either, so it is opened as immutable.
+        """
+        path = self.path
+        assert path is not None
+        options = "mode=ro&uri=true"
+        if not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists():
+            options += "&immutable=1"
+        return options
+
+    @property
     def engine(self) -> Engine:
         """The engine, made on first use."""
         if self._engine is None:
             from sqlalchemy import create_engine
 
             kwargs: dict[str, object] = {}
+            url: URL | str = self._url
             if self.is_sqlite:
                 kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+                if self.read_only and self.path is not None:
+                    url = f"sqlite:///file:{quote(str(self.path))}?{self._read_only_options()}"
             else:
                 kwargs["pool_pre_ping"] = True
             try:
-                engine = create_engine(self._url, **kwargs)
+                engine = create_engine(url, **kwargs)
             except (ModuleNotFoundError, NoSuchModuleError) as exc:
                 hint = " (pip install 'tuireader[postgres]')" if "postgres" in self.url else ""
                 raise StoreError(f"no database driver for {self.display_url}: {exc}{hint}") from exc
@@ -151,9 +188,16 @@ class Database:
         """A session whose work is committed at the end of the block, or rolled back.
 
         Driver errors (disk full, read-only, damaged file) become :class:`StoreError`.
+        On SQLite the transaction starts with ``BEGIN IMMEDIATE``: it waits (up to
+        the busy timeout) for another writer to finish instead of failing midway.
         """
         try:
             with self.session() as session, session.begin():
+                if self.is_sqlite:
+                    # Take the write lock now: a read that later turns into a write
+                    # fails at once with "database is locked" when another process
+                    # wrote in between, whatever the busy timeout.
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
                 yield session
         except (OperationalError, DatabaseError) as exc:
             raise StoreError(describe_db_error(exc, self)) from exc
@@ -169,9 +213,12 @@ def describe_db_error(exc: BaseException, db: Database) -> str:
     text = str(getattr(exc, "orig", exc)).splitlines()[0] if str(exc) else type(exc).__name__
     low = text.lower()
     if "not a database" in low or "malformed" in low or "file is encrypted" in low:
-        return f"{db.display_url} is damaged or not a tuireader library ({text})"
+        return (
+            f"{db.display_url} is damaged or not a tuireader library ({text}); "
+            "the file was left as it is: see `tuireader db recover`"
+        )
     if "readonly" in low or "read-only" in low:
-        return f"{db.display_url} is read-only ({text})"
+        return f"{db.display_url} is read-only: it can be read but not changed ({text})"
     if "unable to open" in low:
         return f"cannot open {db.display_url} ({text})"
     if "locked" in low:

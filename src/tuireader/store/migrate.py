@@ -91,6 +91,11 @@ def migrate(db: Database, *, target: str = "head") -> MigrationResult:
             f"{db.display_url} was made by a newer tuireader (schema {current}); "
             "upgrade tuireader to open it"
         )
+    if db.read_only:
+        raise StoreError(
+            f"{db.display_url} is read-only and needs an upgrade to schema {head}: "
+            "make it writable, or open it with the tuireader that made it"
+        )
     backup = None
     if current is not None and db.path is not None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -1,0 +1,221 @@
+"""Reading and cleaning the input of :func:`tuireader.store.bulk.bulk_import`.
+
+Each article is cleaned exactly as :meth:`Library.save_article` cleans a new
+article, into plain row dicts numbered from 0 within the article; the writer
+gives them their ids under the write lock.  :func:`prepared_ahead` does this in
+a helper thread, one batch ahead of the writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+from queue import Full, Queue
+from typing import Any
+
+from tuireader.importers.model import ParsedArticle, ParsedNote
+from tuireader.store.library import MAX_COMMENT_DEPTH, dedup_key_for
+from tuireader.store.types import as_utc, utcnow
+from tuireader.store.users import current_user
+from tuireader.text import safe_line, safe_text, word_count
+
+__all__ = ["Prepared", "Batch", "prepare_article", "prepare_batch", "batches", "prepared_ahead"]
+
+
+@dataclass(slots=True)
+class Prepared:
+    """One new article's rows, numbered from 0 until the batch gets its ids."""
+
+    key: str
+    parsed: ParsedArticle
+    article: dict[str, Any]
+    source_name: str
+    comments: list[dict[str, Any]]
+    comment_parents: list[int]
+    """For each comment, the index of its parent comment in this article, or -1."""
+    notes: list[dict[str, Any]]
+    note_comments: list[int]
+    """For each note, the index of its comment in this article, or -1."""
+    tags: list[str]
+
+
+def batches(items: Iterable[ParsedArticle], size: int) -> Iterator[list[ParsedArticle]]:
+    """*items* in lists of *size* (the last one shorter)."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def prepare_article(parsed: ParsedArticle, now: datetime) -> tuple[Prepared, int]:
+    """Clean one article the way :meth:`Library._save` does for a new article."""
+    key = dedup_key_for(parsed)
+    text = safe_text(parsed.text or parsed.body_markdown)
+    added = as_utc(parsed.added) or now
+    published = as_utc(parsed.published)
+    article = {
+        "dedup_key": key,
+        "site": "",
+        "source_id": None,
+        "url": parsed.url or None,
+        "canonical_url": parsed.canonical_url or None,
+        "title": safe_line(parsed.title) or "(untitled)",
+        "author": safe_line(parsed.author) or None,
+        "published": published,
+        "added": added,
+        "updated": now,
+        "sort_date": published or added,
+        "body_markdown": safe_text(parsed.body_markdown),
+        "text": text,
+        "word_count": word_count(text),
+        "language": parsed.language or None,
+        "content_hash": hashlib.sha256(text.encode("utf-8", "replace")).hexdigest(),
+        "raw": parsed.raw,
+        "raw_format": parsed.raw_format or None,
+        "read": bool(parsed.read),
+        "starred": bool(parsed.starred),
+        "archived": bool(parsed.archived),
+        "reading_position": 0,
+        "last_opened": None,
+        "pending": parsed.pending,
+        "fetch_error": None,
+    }
+    comments: list[dict[str, Any]] = []
+    parents: list[int] = []
+    index: dict[str, int] = {}
+    depth: dict[str, int] = {}
+    duplicates = 0
+    for position, pc in enumerate(parsed.comments):
+        ckey = safe_line(pc.key) or f"c{position + 1}"
+        if ckey in index:
+            duplicates += 1
+            continue
+        parent = index.get(pc.parent_key, -1) if pc.parent_key is not None else -1
+        level = min(depth[pc.parent_key] + 1, MAX_COMMENT_DEPTH) if parent >= 0 else 0
+        index[ckey] = len(comments)
+        depth[ckey] = level
+        parents.append(parent)
+        comments.append(
+            {
+                "key": ckey,
+                "author": safe_line(pc.author) or "anonymous",
+                "posted": as_utc(pc.posted),
+                "text": safe_text(pc.text).strip(),
+                "position": position,
+                "depth": level,
+                "flat": pc.flat,
+                "added": now,
+            }
+        )
+    notes: list[dict[str, Any]] = []
+    note_comments: list[int] = []
+    seen_notes: set[tuple[str, str | None]] = set()
+    for pn in parsed.notes:
+        row = _note_row(pn, now)
+        if row is None or (row["text"], row["quote"]) in seen_notes:
+            continue
+        seen_notes.add((row["text"], row["quote"]))
+        note_comments.append(index.get(pn.comment_key, -1) if pn.comment_key else -1)
+        notes.append(row)
+    tags = list(dict.fromkeys(t for t in (safe_line(raw)[:100] for raw in parsed.tags) if t))
+    prepared = Prepared(
+        key=key,
+        parsed=parsed,
+        article=article,
+        source_name=safe_line(parsed.source_name or parsed.site),
+        comments=comments,
+        comment_parents=parents,
+        notes=notes,
+        note_comments=note_comments,
+        tags=tags,
+    )
+    return prepared, duplicates
+
+
+def _note_row(note: ParsedNote, now: datetime) -> dict[str, Any] | None:
+    text = safe_text(note.text).strip()
+    quote = safe_text(note.quote).strip() or None
+    if not text and not quote:
+        return None
+    created = as_utc(note.created) or now
+    return {
+        "text": text,
+        "quote": quote,
+        "prefix": safe_text(note.prefix) or None,
+        "suffix": safe_text(note.suffix) or None,
+        "start": note.start,
+        "end": note.end,
+        "orphaned": False,
+        "owner": current_user(),
+        "shared": bool(note.shared),
+        "created": created,
+        "updated": created,
+    }
+
+
+@dataclass(slots=True)
+class Batch:
+    """A batch of input articles, cleaned and ready to write."""
+
+    chunk: list[ParsedArticle]
+    prepared: list[Prepared]
+    duplicate_comments: int
+    now: datetime
+
+
+def prepare_batch(chunk: list[ParsedArticle]) -> Batch:
+    now = utcnow()
+    prepared: list[Prepared] = []
+    duplicates = 0
+    for parsed in chunk:
+        p, dups = prepare_article(parsed, now)
+        prepared.append(p)
+        duplicates += dups
+    return Batch(chunk, prepared, duplicates, now)
+
+
+_DONE = object()
+
+
+def prepared_ahead(articles: Iterable[ParsedArticle], size: int) -> Iterator[Batch]:
+    """Yield prepared batches, reading and cleaning the next one in a thread meanwhile.
+
+    SQLite releases the GIL while it writes and indexes, so the input's parsing
+    and cleaning overlap the database work.  An error in the input is raised
+    here, in the caller's thread; stopping early stops the thread.
+    """
+    queue: Queue[Any] = Queue(maxsize=2)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for chunk in batches(articles, size):
+                if not put(prepare_batch(chunk)):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            put(exc)
+            return
+        put(_DONE)
+
+    thread = threading.Thread(target=produce, name="bulk-import-prepare", daemon=True)
+    thread.start()
+    try:
+        while (item := queue.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()

@@ -1,0 +1,82 @@
+"""Search in a large library: broad queries newest first, selective ones by bm25."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tuireader.importers.model import ParsedArticle, ParsedComment
+from tuireader.store import search as search_module
+from tuireader.store.library import Library
+from tuireader.store.search import MATCH_START, search
+
+
+@pytest.fixture
+def lib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Library:
+    monkeypatch.setattr(search_module, "BROAD_ROWS", 5)
+    library = Library.open(f"sqlite:///{tmp_path / 'l.db'}")
+    for i in range(12):
+        rare = " zebra" * (i % 4) if i < 4 else ""
+        library.save_article(
+            ParsedArticle(
+                title=f"Article {i}",
+                text=f"common words in article {i}{rare}",
+                url=f"https://s.example/{i}",
+                starred=i % 3 == 0,
+                comments=[ParsedComment(key="1", author="c", text=f"common reply {i} yak")],
+            )
+        )
+    return library
+
+
+def test_broad_query_is_newest_first(lib: Library) -> None:
+    hits = search(lib.db, "common")
+    assert [h.article_id for h in hits] == list(range(12, 0, -1))
+    assert all(h.score == 0.0 and h.where == "article" for h in hits)
+    assert all(MATCH_START in h.snippet for h in hits)
+
+
+def test_broad_query_limit_and_filters(lib: Library) -> None:
+    assert [h.article_id for h in search(lib.db, "common", limit=3)] == [12, 11, 10]
+    starred = search(lib.db, "common is:starred")
+    assert [h.article_id for h in starred] == [10, 7, 4, 1]
+
+
+def test_selective_query_is_ranked(lib: Library) -> None:
+    hits = search(lib.db, "zebra")
+    assert [h.article_id for h in hits] == [4, 3, 2]  # more zebras rank higher
+    assert all(h.score < 0 for h in hits)
+    assert hits == sorted(hits, key=lambda h: h.score)
+
+
+def test_broad_word_with_a_selective_one(lib: Library) -> None:
+    """A common word next to a rare one: matches need both, newest first."""
+    hits = search(lib.db, "common zebra")
+    assert [h.article_id for h in hits] == [4, 3, 2]
+
+
+def test_comments_found_when_articles_leave_room(lib: Library) -> None:
+    hits = search(lib.db, "yak")
+    assert len(hits) == 12 and {h.where for h in hits} == {"comment"}
+    assert all(h.comment_id is not None for h in hits)
+    assert len(search(lib.db, "reply in:comments", limit=5)) == 5
+
+
+def test_selective_threshold_is_per_scope(lib: Library) -> None:
+    """ "yak" is broad among comments (12 > 5) but absent from articles."""
+    with lib.db.session() as s:
+        broad = search_module._broad_scopes(s, ["articles", "comments"], ['"yak"'])
+    assert broad == {"comments"}
+
+
+def test_short_prefix_is_broad_without_a_probe(
+    lib: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_probe(*_args: object) -> set[str]:
+        raise AssertionError("a short prefix needs no probe")
+
+    monkeypatch.setattr(search_module, "_broad_scopes", no_probe)
+    hits = search(lib.db, "zeb*")
+    assert [h.article_id for h in hits] == [4, 3, 2]
+    assert all(h.score == 0.0 for h in hits)
