@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tuireader.app.keymap import bindings_for
 from tuireader.app.links import notify_plain
@@ -37,7 +37,7 @@ from tuireader.app.widgets.comment_tree import CommentDetail, CommentTree
 from tuireader.app.widgets.header import LibraryHeader, ListStatus
 from tuireader.app.widgets.reader import ReaderView
 from tuireader.app.widgets.reader_doc import build_document
-from tuireader.app.workers import ReportWorkerErrors
+from tuireader.app.workers import ReportWorkerErrors, describe_error
 
 __all__ = ["MainScreen", "layout_for", "PANES"]
 
@@ -267,6 +267,12 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
         for summary in backend.summaries([article_id]):
             self.post_message(ArticleChanged(summary))
         self.post_message(CountsChanged(backend.counts()))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed article load says so in the reader (the mixin's handler notifies too)."""
+        if event.state == WorkerState.ERROR and event.worker.group == "open-article":
+            error = describe_error(event.worker.error)
+            self.reader.show_placeholder(f"This article could not be opened: {error}")
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         """Show the article's header and its comments."""
