@@ -107,11 +107,13 @@ async def test_hostile_search_snippets_tags_and_notifications(make) -> None:
         assert app.is_running
 
 
-async def test_raw_bytes_written_past_the_importer_are_stripped_at_render(make, library_path) -> None:
+async def test_raw_bytes_past_the_importer_are_stripped_at_render(make, library_path) -> None:
     raw = hostile_text()
     assert "\x1b" in raw and "\x00" in raw and "\u009b" in raw and "\u202e" in raw
     with sqlite3.connect(library_path) as conn:
-        article_id = conn.execute("SELECT id FROM article WHERE site='hostile.example'").fetchone()[0]
+        (article_id,) = conn.execute(
+            "SELECT id FROM article WHERE site='hostile.example'"
+        ).fetchone()
         conn.execute(
             "UPDATE article SET title=?, author=?, body_markdown=?, text=?, site=? WHERE id=?",
             ("Raw " + raw, "Raw " + raw, "# Raw " + raw + "\n\n" + raw, raw, raw, article_id),

@@ -89,12 +89,16 @@ def test_the_app_writes_no_injected_sequence_to_the_terminal(library_path: Path)
     # The sequences come first, so even a field cropped to a narrow column holds them.
     raw = "\x1b]0;PWNED\x07\x1b[2JCLR\u009b31m\x00\u202eRLO\x1bP+q544e\x1b\\ " + hostile_text()
     with sqlite3.connect(library_path) as conn:
-        article_id = conn.execute("SELECT id FROM article WHERE site='hostile.example'").fetchone()[0]
+        (article_id,) = conn.execute(
+            "SELECT id FROM article WHERE site='hostile.example'"
+        ).fetchone()
         conn.execute(
             "UPDATE article SET title=?, author=?, body_markdown=?, site=? WHERE id=?",
             ("Raw " + raw, raw, "# " + raw + "\n\n" + raw + "\n\n`" + raw + "`", raw, article_id),
         )
-        conn.execute("UPDATE comment SET author=?, text=? WHERE article_id=?", (raw, raw, article_id))
+        conn.execute(
+            "UPDATE comment SET author=?, text=? WHERE article_id=?", (raw, raw, article_id)
+        )
         conn.execute("UPDATE tag SET name=? WHERE name='hostile'", (raw,))
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),

@@ -200,7 +200,9 @@ async def test_palette_lists_every_action_and_runs_them(make) -> None:
         provider = ActionsProvider(app.screen)
         found = [command_text(s) for s, _ in provider._commands()]
         dialogs = ("dialog", "help")  # these only work inside a dialog
-        expected = [command_text(s) for s in KEYS if s.id != "app.palette" and s.target not in dialogs]
+        expected = [
+            command_text(s) for s in KEYS if s.id != "app.palette" and s.target not in dialogs
+        ]
         assert found == expected
         await pilot.press("ctrl+p")
         await pilot.pause()

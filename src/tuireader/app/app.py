@@ -112,12 +112,19 @@ class ReaderApp(ReportWorkerErrors, App[None]):
         """Show the list and the counts; fill a new library with the samples."""
         self.backend = message.backend
         main = self.main
-        if main is not None:
-            main.query_one("#header").set_status("")  # type: ignore[attr-defined]
-            main.articles.load()
-            main.refresh_counts()
+        if main is not None and main.ready:
+            main.library_ready()
         if message.backend.created and self.sample:
             self._import_samples()
+        self._warm_up()
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """Import and exercise what opening an article needs, before the first Enter."""
+        from tuireader.app.widgets.reader_markdown import MarkdownConverter
+        from tuireader.store import search  # noqa: F401
+
+        MarkdownConverter().convert("# warm\n\n*up* [x](https://example.org)\n")
 
     def on_library_failed(self, message: LibraryFailed) -> None:
         """Show why the library cannot be opened; ``q`` quits."""
@@ -143,9 +150,8 @@ class ReaderApp(ReportWorkerErrors, App[None]):
     def on_library_changed(self, message: LibraryChanged) -> None:
         """Articles arrived: reload the list (keeping the cursor) and the counts."""
         main = self.main
-        if main is not None:
-            main.articles.load()
-            main.refresh_counts()
+        if main is not None and main.ready:
+            main.library_ready()
         if message.final:
             notify_plain(self, f"Sample library: {message.summary}", title="Welcome to tuireader")
 

@@ -66,6 +66,8 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
         self.comments_open = False
         """Medium layout: the comments are shown in place of the reader."""
         self.search_terms: tuple[tuple[str, bool], ...] = ()
+        self.ready = False
+        """True once mounted: the app may then hand it the library."""
         self._doc_counter = 0
 
     def compose(self) -> ComposeResult:
@@ -113,6 +115,15 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
         self.query_one("#comment-detail-box").can_focus = False
         self.apply_layout(self.app.size.width, self.app.size.height)
         self.articles.focus()
+        self.ready = True
+        if getattr(self.app, "backend", None) is not None:
+            self.library_ready()
+
+    def library_ready(self) -> None:
+        """The library is open (or changed): load the list and the counts."""
+        self.query_one(LibraryHeader).set_status("")
+        self.articles.load()
+        self.refresh_counts()
 
     # -- layout ---------------------------------------------------------------------------
 

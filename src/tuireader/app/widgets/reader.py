@@ -225,8 +225,12 @@ class ReaderView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if not self.lines:
-            if y == 0 and self.article is None:
-                segments = list(self._placeholder.render(self._theme_console(), end=""))
+            console = self._theme_console()
+            wrapped = (
+                self._placeholder.wrap(console, max(8, width - 1)) if self.article is None else []
+            )
+            if y < len(wrapped):
+                segments = list(wrapped[y].render(console, end=""))
                 return Strip(segments).crop_extend(0, width, base).apply_style(base)
             return Strip.blank(width, base)
         if index >= len(self.lines):

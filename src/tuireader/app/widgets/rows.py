@@ -1,7 +1,7 @@
 """Drawing one row of the article list as a strip of segments.
 
 Columns shrink with the width: markers, title, site (≥ 64 cells), date
-(``2024-05-01`` at ≥ 56 cells, ``05-01`` below), comment count (≥ 36 cells).
+(``2024-05-01`` at ≥ 56 cells, ``05-01`` below), comment count (≥ 44 cells).
 Untrusted titles, sites and snippets are passed through ``safe_line`` and
 become plain segments: nothing is parsed as markup.
 """
@@ -83,7 +83,7 @@ class RowPainter:
             Segment(" "),
         ]
         tail: list[Segment] = []
-        if width >= 36:
+        if width >= 44:
             count = str(summary.comment_count) if summary.comment_count else ""
             tail.append(Segment(" " + count.rjust(4), meta))
         if width >= 30:
@@ -107,7 +107,17 @@ class RowPainter:
         match_style = self.style("match")
         segments = [Segment("      "), Segment(_WHERE.get(hit.where, ""), self.style("meta"))]
         room = width - sum(cell_len(s.text) for s in segments) - 1
-        for text, is_match in split_snippet(hit.snippet):
+        pieces = split_snippet(hit.snippet)
+        if pieces and not pieces[0][1] and len(pieces) > 1:
+            # Keep the first match in view: drop words before it beyond a third of the room.
+            lead = safe_line(pieces[0][0])
+            keep = max(0, room // 3)
+            if cell_len(lead) > keep:
+                words = lead.split(" ")
+                while words and cell_len(" ".join(words)) > keep - 1:
+                    words.pop(0)
+                pieces[0] = ("…" + " ".join(words) + " ", False)
+        for text, is_match in pieces:
             piece = safe_line(text) if not text.isspace() else " "
             if text[:1].isspace() and piece:
                 piece = " " + piece
