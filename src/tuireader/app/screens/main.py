@@ -10,6 +10,7 @@ actions (star, read, archive, tags, filters, links) are in :mod:`article_actions
 
 from __future__ import annotations
 
+import time
 from typing import Literal
 
 from rich.text import Text
@@ -72,6 +73,9 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Header, the three panes, footer."""
+        # The layout classes go on before the children exist: set later, they would
+        # restyle every widget once more before the first frame.
+        self.apply_layout(self.app.size.width, self.app.size.height)
         yield LibraryHeader(id="header")
         with Horizontal(id="panes"):
             with Vertical(id="list-pane", classes="pane"):
@@ -113,7 +117,7 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
         self.query_one("#reader-pane").border_title = "Reader"
         self.query_one("#comments-pane").border_title = "Comments"
         self.query_one("#comment-detail-box").can_focus = False
-        self.apply_layout(self.app.size.width, self.app.size.height)
+        self.articles.cursor_listener = self._show_position
         self.articles.focus()
         self.ready = True
         if getattr(self.app, "backend", None) is not None:
@@ -133,18 +137,17 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
 
     def apply_layout(self, width: int, height: int) -> None:
         """Set the layout classes for *width* × *height*."""
-        mode = layout_for(width, height)
-        if mode != self.mode or not self.has_class(f"-{mode}"):
-            self.mode = mode
-            self.set_class(mode == "wide", "-wide")
-            self.set_class(mode == "medium", "-medium")
-            self.set_class(mode == "narrow", "-narrow")
+        self.mode = layout_for(width, height)
         self._apply_visibility()
 
     def _apply_visibility(self) -> None:
-        for pane in PANES:
-            self.set_class(self.pane == pane, f"-show-{pane}")
-        self.set_class(self.comments_open, "-comments-open")
+        wanted = {f"-{self.mode}", f"-show-{self.pane}"}
+        if self.comments_open:
+            wanted.add("-comments-open")
+        ours = {"-wide", "-medium", "-narrow", "-comments-open"} | {f"-show-{p}" for p in PANES}
+        current = set(self.classes) & ours
+        if current != wanted:  # one restyle, and none when nothing changed
+            self.set_classes((set(self.classes) - ours) | wanted)
 
     def visible_panes(self) -> list[str]:
         """The panes on screen, left to right."""
@@ -269,12 +272,16 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
         backend = self.app.backend  # type: ignore[attr-defined]
         previous = backend.mark_opened(article_id, mark_read=mark_read)
         view = backend.article(article_id)
-        self.post_message(ArticleLoaded(view, previous, doc_id))
         worker = get_current_worker()
-        for chunk in build_document(view, width, doc_id):
+        for n, chunk in enumerate(build_document(view, width, doc_id)):
             if worker.is_cancelled:
                 return
+            if n == 0:  # the header and the first screen arrive together
+                self.post_message(ArticleLoaded(view, previous, doc_id))
             self.post_message(ReaderChunk(chunk))
+            # Give the UI thread the GIL: a busy worker would make every turn of the
+            # event loop wait for it (the first screen most of all).
+            time.sleep(0.03 if n == 0 else 0.003)
         for summary in backend.summaries([article_id]):
             self.post_message(ArticleChanged(summary))
         self.post_message(CountsChanged(backend.counts()))
@@ -344,14 +351,13 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
 
     # -- list status ------------------------------------------------------------------------------
 
-    @on(ArticleList.CursorMoved)
-    def _cursor_moved(self, message: ArticleList.CursorMoved) -> None:
-        articles = self.articles
+    def _show_position(self, articles: ArticleList) -> None:
+        """The list's cursor moved: update the position count (same frame as the rows)."""
         if articles.result is not None:
             context = f"results for: {articles.result.query}"
         else:
             context = articles.spec.describe()
-        self.query_one(ListStatus).show_position(message.index, message.total, context)
+        self.query_one(ListStatus).show_position(articles.cursor, articles.total, context)
 
     # -- search -----------------------------------------------------------------------------------
 

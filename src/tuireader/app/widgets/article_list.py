@@ -9,6 +9,7 @@ and a snippet with the matches marked).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -98,6 +99,9 @@ class ArticleList(ScrollView, can_focus=True):
         """What an empty list says."""
         self._library_cursor = 0
         self._painter = RowPainter(self)
+        self.cursor_listener: Callable[[ArticleList], None] | None = None
+        """Called at once on every cursor move (the screen's position count), so the
+        count repaints in the same frame as the rows; ``CursorMoved`` follows as a message."""
 
     # -- what is shown -----------------------------------------------------------------
 
@@ -289,6 +293,8 @@ class ArticleList(ScrollView, can_focus=True):
         return False
 
     def _post_cursor(self) -> None:
+        if self.cursor_listener is not None:
+            self.cursor_listener(self)
         self.post_message(self.CursorMoved(self, self.cursor, self.total))
 
     def _rows_per_page(self) -> int:

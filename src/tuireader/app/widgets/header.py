@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tuireader.app.fmt import thousands
@@ -56,14 +57,29 @@ class LibraryHeader(Static):
         self.update(line)
 
 
-class ListStatus(Static):
-    """``312 / 100,000 · unread · by date`` under the list."""
+class ListStatus(Widget):
+    """``312 / 100,000 · unread · by date`` under the list.
+
+    It changes on every cursor move, so it repaints itself without a layout pass
+    (``Static.update`` would lay out the screen again).
+    """
 
     DEFAULT_CSS = """
     ListStatus { height: 1; width: 1fr; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = Text("")
+
     def show_position(self, index: int, total: int, context: str) -> None:
         """Show the cursor position and what the list shows (*context* is plain text)."""
         position = f"{thousands(index + 1)} / {thousands(total)}" if total else "0 / 0"
-        self.update(Text(f" {position} · {safe_line(context)}"))
+        text = Text(f" {position} · {safe_line(context)}", no_wrap=True, overflow="ellipsis")
+        if text.plain != self.text.plain:
+            self.text = text
+            self.refresh()
+
+    def render(self) -> Text:
+        """The status line."""
+        return self.text

@@ -85,6 +85,7 @@ class ReaderView(ScrollView, can_focus=True):
         self._pattern: re.Pattern[str] | None = None
         self._pending_offset: int | None = None
         self._placeholder = Text("Select an article and press Enter to read it.")
+        self._placeholder_lines: tuple[tuple[str, int], list[Text]] = (("", 0), [])
 
     # -- the document ----------------------------------------------------------------------
 
@@ -226,9 +227,7 @@ class ReaderView(ScrollView, can_focus=True):
         base = self.rich_style
         if not self.lines:
             console = self._theme_console()
-            wrapped = (
-                self._placeholder.wrap(console, max(8, width - 1)) if self.article is None else []
-            )
+            wrapped = self._wrapped_placeholder(console, width) if self.article is None else []
             if y < len(wrapped):
                 segments = list(wrapped[y].render(console, end=""))
                 return Strip(segments).crop_extend(0, width, base).apply_style(base)
@@ -242,6 +241,15 @@ class ReaderView(ScrollView, can_focus=True):
                 self._strips.clear()
             self._strips[index] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
+
+    def _wrapped_placeholder(self, console: Console, width: int) -> list[Text]:
+        key = (self._placeholder.plain, width)
+        if self._placeholder_lines[0] != key:
+            self._placeholder_lines = (
+                key,
+                list(self._placeholder.wrap(console, max(8, width - 1))),
+            )
+        return self._placeholder_lines[1]
 
     def _render_document_line(self, index: int) -> Strip:
         line = self.lines[index]

@@ -67,7 +67,7 @@ class RowPainter:
             fill = base + cursor_style
         else:
             fill = base
-        return Strip(segments).crop_extend(0, width, fill).apply_style(base)
+        return Strip(segments).crop_extend(0, width, fill).apply_style(base).simplify()
 
     def row(self, summary: ArticleSummary, width: int, cursor: bool) -> Strip:
         """One article row."""
