@@ -124,3 +124,39 @@ def test_importing_the_app_and_the_cli_does_not_import_the_store() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert out.stdout.strip() == ""
+
+
+def test_plain_launch_options_skip_the_cli_only_for_a_plain_launch() -> None:
+    from tuireader.launch import app_db_url, plain_launch_options
+
+    assert plain_launch_options([]) == {"db": None, "sample": True, "mouse": True}
+    assert plain_launch_options(["--db", "x.db", "--no-sample", "--no-mouse"]) == {
+        "db": "x.db",
+        "sample": False,
+        "mouse": False,
+    }
+    assert plain_launch_options(["--db=y.db"])["db"] == "y.db"
+    for other in (["list"], ["--help"], ["--version"], ["--db"], ["--db", "--no-sample"], ["-x"]):
+        assert plain_launch_options(other) is None, other
+    assert app_db_url("postgresql://u@h/db") == "postgresql://u@h/db"
+    assert app_db_url("rel.db").startswith("sqlite:////") and app_db_url("rel.db").endswith(
+        "rel.db"
+    )
+
+
+async def test_ctrl_r_reloads_the_list_and_counts(make, library_path) -> None:
+    from tuireader.importers.model import ParsedArticle
+    from tuireader.store.library import Library
+
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        assert articles.total == 8
+        library = Library.open(f"sqlite:///{library_path}")
+        library.save_article(ParsedArticle(title="Arrived meanwhile", body_markdown="new"))
+        library.close()
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert articles.total == 9
+        assert "9 articles" in str(app.screen.query_one("#header").render())
