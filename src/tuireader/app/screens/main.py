@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tuireader.app.keymap import bindings_for
@@ -35,6 +35,7 @@ from tuireader.app.messages import (
 from tuireader.app.screens.article_actions import ArticleActions
 from tuireader.app.widgets.article_list import ArticleList
 from tuireader.app.widgets.comment_tree import CommentDetail, CommentTree
+from tuireader.app.widgets.footer import ReaderFooter
 from tuireader.app.widgets.header import LibraryHeader, ListStatus
 from tuireader.app.widgets.reader import ReaderView
 from tuireader.app.widgets.reader_doc import build_document
@@ -70,6 +71,7 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
         self.ready = False
         """True once mounted: the app may then hand it the library."""
         self._doc_counter = 0
+        self._focus_pending = -1
 
     def compose(self) -> ComposeResult:
         """Header, the three panes, footer."""
@@ -88,7 +90,7 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
                 yield CommentTree(id="comments", clock=self.app.clock)  # type: ignore[attr-defined]
                 with VerticalScroll(id="comment-detail-box"):
                     yield CommentDetail(id="comment-detail")
-        yield Footer()
+        yield ReaderFooter()
 
     # -- shortcuts to the widgets ---------------------------------------------------------
 
@@ -168,14 +170,15 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
                 return pane
         return None
 
-    def show_pane(self, pane: str) -> None:
-        """Make *pane* visible (as the layout allows) and focus it."""
+    def show_pane(self, pane: str, *, focus: bool = True) -> None:
+        """Make *pane* visible (as the layout allows) and focus it (unless *focus* is False)."""
         if self.mode == "narrow":
             self.pane = pane
         elif self.mode == "medium" and pane in ("reader", "comments"):
             self.comments_open = pane == "comments"
         self._apply_visibility()
-        self.call_after_refresh(self.pane_widget(pane).focus)
+        if focus:
+            self.call_after_refresh(self.pane_widget(pane).focus)
 
     # -- moving between panes ------------------------------------------------------------------
 
@@ -265,7 +268,11 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
         width = self.reader.text_width if self.reader.size.width else self.app.size.width - 6
         mark = self.app.settings.mark_read_on_open  # type: ignore[attr-defined]
         self._load_article(article_id, self._doc_counter, width, mark)
-        self.show_pane("reader")
+        # The reader takes the focus when the article arrives: a focus change repaints
+        # the whole screen, so it is done once, in the frame that shows the article.
+        self.show_pane("reader", focus=False)
+        self._focus_pending = self._doc_counter
+        self.set_timer(0.3, self._focus_reader)
 
     @work(thread=True, exclusive=True, group="open-article", exit_on_error=False)
     def _load_article(self, article_id: int, doc_id: int, width: int, mark_read: bool) -> None:
@@ -297,6 +304,7 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
         if message.doc_id != self._doc_counter:
             return
         view = message.view
+        self._focus_reader()
         self.reader.begin(view, message.doc_id, restore_offset=view.reading_position)
         self.comments.show_thread(view.comments, message.previous_open)
         self._title_comments()
@@ -304,7 +312,14 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
         if view.comments:
             self._show_comment(node.data if node is not None else None)
         else:
-            self.query_one("#comment-detail", CommentDetail).update(Text("No comments."))
+            self.query_one("#comment-detail", CommentDetail).show_text(Text("No comments."))
+
+    def _focus_reader(self) -> None:
+        """Focus the reader once after an open (unless the user went elsewhere meanwhile)."""
+        if self._focus_pending == self._doc_counter:
+            self._focus_pending = -1
+            if self.focused is self.articles or self.focused is None:
+                self.reader.focus()
 
     def _title_comments(self) -> None:
         tree = self.comments

@@ -23,6 +23,7 @@ from tuireader.app.keymap import bindings_for
 from tuireader.app.messages import DataMessage
 from tuireader.app.widgets.page_cache import PageCache
 from tuireader.app.widgets.rows import RowPainter
+from tuireader.app.widgets.scrolling import set_virtual_size
 
 if TYPE_CHECKING:
     from tuireader.store.views import ArticleSummary, SearchHit
@@ -36,13 +37,11 @@ class ArticleList(ScrollView, can_focus=True):
     BINDINGS = bindings_for("list")
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-list--cursor",
-        "article-list--unread",
+        "article-list--cursor-blurred",
         "article-list--marker",
         "article-list--star",
         "article-list--meta",
-        "article-list--placeholder",
         "article-list--match",
-        "article-list--snippet",
     }
     DEFAULT_CSS = """
     ArticleList { height: 1fr; }
@@ -143,7 +142,8 @@ class ArticleList(ScrollView, can_focus=True):
         return None
 
     def _update_size(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.total * self.row_height)
+        size = Size(self.scrollable_content_region.width, self.total * self.row_height)
+        set_virtual_size(self, size)
 
     # -- loading -----------------------------------------------------------------------------
 

@@ -87,6 +87,9 @@ class CommentTree(Tree[CommentNode]):
 
     def show_thread(self, comments: Sequence[CommentNode], since: datetime | None) -> None:
         """Show *comments* (in thread order); those added after *since* are marked new."""
+        if not comments and not self.comments:
+            self.since, self.new_count = since, 0  # empty before and after: no relayout
+            return
         self.clear()
         self.comments = tuple(comments)
         self.since = since
@@ -199,10 +202,17 @@ class CommentTree(Tree[CommentNode]):
 class CommentDetail(Static):
     """The full text of the selected comment (plain text, never markup)."""
 
+    def show_text(self, text: Text) -> None:
+        """Show *text*, skipping the update (and its layout pass) when nothing changed."""
+        content = self.content
+        if isinstance(content, Text) and content.plain == text.plain:
+            return
+        self.update(text)
+
     def show_comment(self, comment: CommentNode | None, now: datetime, new: bool = False) -> None:
         """Show *comment*'s author, time and text."""
         if comment is None:
-            self.update(Text(""))
+            self.show_text(Text(""))
             return
         head = Text()
         if new:
@@ -215,4 +225,4 @@ class CommentDetail(Static):
             head.append(f" ({relative})", style="dim")
         head.append("\n")
         head.append(safe_text(comment.text))
-        self.update(head)
+        self.show_text(head)

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widget import Widget
-from textual.widgets import Static
 
 from tuireader.app.fmt import thousands
 from tuireader.text import safe_line
@@ -17,17 +16,26 @@ if TYPE_CHECKING:
 __all__ = ["LibraryHeader", "ListStatus"]
 
 
-class LibraryHeader(Static):
-    """``tuireader  1,204 articles · 310 unread · 12 starred · 40 archived · 8 notes``."""
+class LibraryHeader(Widget):
+    """``tuireader  1,204 articles · 310 unread · 12 starred · 40 archived · 8 notes``.
+
+    One line of a fixed height: it repaints without a layout pass.
+    """
 
     DEFAULT_CSS = """
     LibraryHeader { height: 1; width: 1fr; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(Text("tuireader", style="bold"), id=id)
+        super().__init__(id=id)
         self.counts: LibraryCounts | None = None
         self.status = "opening the library…"
+        self.text = Text("")
+        self._draw()
+
+    def render(self) -> Text:
+        """The header line."""
+        return self.text
 
     def set_counts(self, counts: LibraryCounts) -> None:
         """Show new totals."""
@@ -54,7 +62,9 @@ class LibraryHeader(Static):
                 f"{thousands(c.notes)} notes",
             ]
             line.append(" " + " · ".join(parts))
-        self.update(line)
+        if line.plain != self.text.plain:
+            self.text = line
+            self.refresh()
 
 
 class ListStatus(Widget):

@@ -34,20 +34,38 @@ from textual.strip import Strip
 from tuireader.app.keymap import bindings_for
 from tuireader.app.messages import ReaderChunk
 from tuireader.app.widgets.reader_doc import Block, DocChunk, Line, TextMap, layout_blocks
+from tuireader.app.widgets.scrolling import set_virtual_size
 from tuireader.text import safe_text
 
 __all__ = ["ReaderView", "Decorator", "terms_pattern"]
 
 Decorator = Callable[[int, Line, Text], None]
-STYLE_NAMES = (
-    "title", "meta", "tag", "notice", "h1", "h2", "h3", "em", "strong", "strike", "code",
-    "code_block", "link", "link_number", "image", "quote", "rule", "prefix", "match",
-)  # fmt: skip
 
-
-def _css_name(name: str) -> str:
-    """``code_block`` → the component class ``reader--code-block``."""
-    return "reader--" + name.replace("_", "-")
+# Each ``reader.*`` style name of the document = a themed component class + fixed modifiers.
+# Few component classes on purpose: Textual restyles each of them on every focus change.
+STYLES: dict[str, tuple[str | None, Style]] = {
+    "title": ("title", Style(bold=True)),
+    "meta": ("muted", Style()),
+    "tag": ("muted", Style(italic=True)),
+    "notice": ("muted", Style(italic=True)),
+    "h1": ("heading", Style(bold=True, underline=True)),
+    "h2": ("heading", Style(bold=True)),
+    "h3": (None, Style(bold=True)),
+    "em": (None, Style(italic=True)),
+    "strong": (None, Style(bold=True)),
+    "strike": (None, Style(strike=True)),
+    "code": ("code", Style()),
+    "code_block": ("code", Style()),
+    "link": ("link", Style(underline=True)),
+    "link_number": ("link", Style(bold=True)),
+    "image": ("muted", Style(italic=True)),
+    "quote": ("muted", Style(italic=True)),
+    "rule": ("muted", Style()),
+    "prefix": ("muted", Style()),
+    "match": ("match", Style()),
+}
+"""``reader.<name>`` → (component class ``reader--<class>`` or None, fixed style)."""
+STYLE_NAMES = tuple(STYLES)
 
 
 def terms_pattern(terms: tuple[tuple[str, bool], ...]) -> re.Pattern[str] | None:
@@ -62,7 +80,9 @@ class ReaderView(ScrollView, can_focus=True):
     """Shows one article as wrapped lines."""
 
     BINDINGS = bindings_for("reader")
-    COMPONENT_CLASSES: ClassVar[set[str]] = {_css_name(n) for n in STYLE_NAMES}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        f"reader--{cls}" for cls, _ in STYLES.values() if cls is not None
+    }
     DEFAULT_CSS = """
     ReaderView { height: 1fr; padding: 0 1; }
     """
@@ -100,6 +120,7 @@ class ReaderView(ScrollView, can_focus=True):
         self.doc_id += 1
         self._reset()
         self._placeholder = Text(safe_text(message))
+        self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
 
     def begin(self, view: object, doc_id: int, restore_offset: int | None = None) -> None:
@@ -116,7 +137,6 @@ class ReaderView(ScrollView, can_focus=True):
         self._strips.clear()
         self._map = None
         self._layout_width = self.text_width
-        self.virtual_size = Size(self.text_width, 0)
 
     def add_chunk(self, chunk: DocChunk) -> None:
         """Add a piece of the document (or replace every line after a relayout)."""
@@ -132,7 +152,7 @@ class ReaderView(ScrollView, can_focus=True):
             self.complete = chunk.final
         self._map = None
         self._strips.clear()
-        self.virtual_size = Size(self.text_width, len(self.lines))
+        set_virtual_size(self, Size(self.text_width, len(self.lines)))
         if self._pending_offset is not None:
             self._try_restore()
         if chunk.final and not chunk.relayout and chunk.width != self.text_width:
@@ -204,8 +224,11 @@ class ReaderView(ScrollView, can_focus=True):
 
     def _theme_console(self) -> Console:
         if self._style_console is None:
+            themed = {cls: self.get_component_rich_style(f"reader--{cls}") for cls in {
+                c for c, _ in STYLES.values() if c is not None}}  # fmt: skip
             styles = {
-                f"reader.{n}": self.get_component_rich_style(_css_name(n)) for n in STYLE_NAMES
+                f"reader.{name}": (themed[cls] + fixed) if cls else fixed
+                for name, (cls, fixed) in STYLES.items()
             }
             self._style_console = Console(
                 theme=Theme(styles, inherit=False), color_system="truecolor", legacy_windows=False,

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = ["RowPainter", "fit"]
 
+_BOLD = Style(bold=True)
+_ITALIC = Style(italic=True)
 _WHERE = {"comment": "in a comment: ", "note": "in a note: ", "article": ""}
 
 
@@ -62,7 +64,7 @@ class RowPainter:
     def _finish(self, segments: list[Segment], width: int, cursor: bool) -> Strip:
         base = self.widget.rich_style
         if cursor:
-            cursor_style = self.style("cursor")
+            cursor_style = self.style("cursor" if self.widget.has_focus else "cursor-blurred")
             segments = [Segment(t, (s or Style.null()) + cursor_style) for t, s, _ in segments]
             fill = base + cursor_style
         else:
@@ -93,7 +95,7 @@ class RowPainter:
             site_width = min(20, max(8, width // 6))
             tail.insert(0, Segment(" " + fit(safe_line(summary.site), site_width), meta))
         used = 5 + sum(cell_len(s.text) for s in tail) + 1
-        title_style = self.style("unread") if not summary.read else Style.null()
+        title_style = _BOLD if not summary.read else Style.null()
         title = fit(safe_line(summary.title) or "(untitled)", max(4, width - used))
         segments.append(Segment(title, title_style))
         segments.extend(tail)
@@ -103,7 +105,7 @@ class RowPainter:
         """The second line of a search hit: where it matched and the snippet, matches marked."""
         from tuireader.store.search import split_snippet  # loaded by the search worker already
 
-        snippet_style = self.style("snippet")
+        snippet_style = self.style("meta") + _ITALIC
         match_style = self.style("match")
         segments = [Segment("      "), Segment(_WHERE.get(hit.where, ""), self.style("meta"))]
         room = width - sum(cell_len(s.text) for s in segments) - 1
@@ -133,10 +135,8 @@ class RowPainter:
 
     def placeholder(self, width: int, cursor: bool) -> Strip:
         """A row whose page is still loading."""
-        return self._finish([Segment("     …", self.style("placeholder"))], width, cursor)
+        return self._finish([Segment("     …", self.style("meta"))], width, cursor)
 
     def message(self, text: str, width: int) -> Strip:
         """The line an empty list shows."""
-        return self._finish(
-            [Segment(" " + safe_line(text), self.style("placeholder"))], width, False
-        )
+        return self._finish([Segment(" " + safe_line(text), self.style("meta"))], width, False)
