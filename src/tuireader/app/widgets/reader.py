@@ -111,8 +111,13 @@ class ReaderView(ScrollView, can_focus=True):
 
     @property
     def text_width(self) -> int:
-        """The width lines are wrapped to."""
-        return max(12, self.scrollable_content_region.width - 1)
+        """The width lines are wrapped to.
+
+        The scrollbar's column is always left out, shown or not: the wrap then does
+        not depend on whether the document is long enough to scroll.
+        """
+        scrollbar = self.styles.scrollbar_size_vertical or 0
+        return max(12, self.content_region.width - scrollbar - 1)
 
     def show_placeholder(self, message: str) -> None:
         """Show *message* (plain text) instead of an article."""

@@ -8,6 +8,8 @@ become plain segments: nothing is parsed as markup.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
@@ -42,14 +44,30 @@ def fit(text: str, width: int) -> str:
 class RowPainter:
     """Draws rows with the owning widget's component styles (cached per theme)."""
 
+    CACHE_SIZE = 512
+
     def __init__(self, widget: Widget) -> None:
         self.widget = widget
         self.glyphs = glyphs()
         self._styles: dict[tuple[str, bool], Style] = {}
+        self._strips: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
 
     def clear(self) -> None:
-        """Forget the cached styles (theme or focus styling changed)."""
+        """Forget the cached styles and rows (the theme or the CSS changed)."""
         self._styles.clear()
+        self._strips.clear()
+
+    def _cached(self, key: tuple[object, ...], make: Callable[[], Strip]) -> Strip:
+        """A row drawn before with the same data, width, cursor and focus, or a new one."""
+        key = (*key, self.widget.has_focus)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = make()
+            if len(self._strips) > self.CACHE_SIZE:
+                self._strips.popitem(last=False)
+        else:
+            self._strips.move_to_end(key)
+        return strip
 
     def style(self, name: str) -> Style:
         """A component style of the list (``cursor``, ``meta``...)."""
@@ -73,6 +91,11 @@ class RowPainter:
 
     def row(self, summary: ArticleSummary, width: int, cursor: bool) -> Strip:
         """One article row."""
+        return self._cached(
+            ("row", summary, width, cursor), lambda: self._row(summary, width, cursor)
+        )
+
+    def _row(self, summary: ArticleSummary, width: int, cursor: bool) -> Strip:
         g = self.glyphs
         marker = self.style("marker")
         meta = self.style("meta")
@@ -103,6 +126,9 @@ class RowPainter:
 
     def snippet(self, hit: SearchHit, width: int, cursor: bool) -> Strip:
         """The second line of a search hit: where it matched and the snippet, matches marked."""
+        return self._cached(("hit", hit, width, cursor), lambda: self._snippet(hit, width, cursor))
+
+    def _snippet(self, hit: SearchHit, width: int, cursor: bool) -> Strip:
         from tuireader.store.search import split_snippet  # loaded by the search worker already
 
         snippet_style = self.style("meta") + _ITALIC
