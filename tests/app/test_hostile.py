@@ -54,10 +54,10 @@ async def test_hostile_text_shows_literally_in_every_pane(make) -> None:
         assert_screen_is_inert(app)
         await pilot.press("tab")  # from the reader to the comments
         await pilot.press("j")
-        detail = str(app.screen.query_one("#comment-detail").render())
+        detail = app.screen.query_one("#comment-detail").plain
         assert "reply [bold]not bold[/bold]" in detail
         await pilot.press("k")
-        detail = str(app.screen.query_one("#comment-detail").render())
+        detail = app.screen.query_one("#comment-detail").plain
         assert "Comment [@click=app.quit]click[/] [/]" in detail
         assert_screen_is_inert(app)
         assert app.is_running

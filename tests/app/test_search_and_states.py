@@ -37,7 +37,7 @@ async def test_search_replaces_the_list_and_escape_brings_it_back(make) -> None:
         assert articles.in_search and articles.row_height == 2
         assert articles.total == 7  # every sample article has "second point"; so do comments
         assert articles.result.terms == (("second", False),)
-        assert str(app.screen.query_one("#list-pane").border_title) == "Search (7)"
+        assert app.screen.pane_title("list").title == "Search (7)"
         assert "results for: second" in str(app.screen.query_one("#list-status").render())
         assert app.focused is articles
         await pilot.press("escape")

@@ -16,7 +16,7 @@ from typing import Literal
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
@@ -36,7 +36,7 @@ from tuireader.app.screens.article_actions import ArticleActions
 from tuireader.app.widgets.article_list import ArticleList
 from tuireader.app.widgets.comment_tree import CommentDetail, CommentTree
 from tuireader.app.widgets.footer import ReaderFooter
-from tuireader.app.widgets.header import LibraryHeader, ListStatus
+from tuireader.app.widgets.header import LibraryHeader, ListStatus, PaneTitle
 from tuireader.app.widgets.reader import ReaderView
 from tuireader.app.widgets.reader_doc import build_document
 from tuireader.app.workers import ReportWorkerErrors, describe_error
@@ -81,15 +81,17 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
         yield LibraryHeader(id="header")
         with Horizontal(id="panes"):
             with Vertical(id="list-pane", classes="pane"):
+                yield PaneTitle("Articles", id="list-title")
                 yield Input(placeholder=SEARCH_HELP, id="search")
                 yield ArticleList(id="articles")
                 yield ListStatus(id="list-status")
             with Vertical(id="reader-pane", classes="pane"):
+                yield PaneTitle("Reader", id="reader-title")
                 yield ReaderView(id="reader")
             with Vertical(id="comments-pane", classes="pane"):
+                yield PaneTitle("Comments", id="comments-title")
                 yield CommentTree(id="comments", clock=self.app.clock)  # type: ignore[attr-defined]
-                with VerticalScroll(id="comment-detail-box"):
-                    yield CommentDetail(id="comment-detail")
+                yield CommentDetail(id="comment-detail")
         yield ReaderFooter()
 
     # -- shortcuts to the widgets ---------------------------------------------------------
@@ -113,12 +115,18 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
         """The focusable widget of *pane*."""
         return {"list": self.articles, "reader": self.reader, "comments": self.comments}[pane]
 
+    def pane_title(self, pane: str) -> PaneTitle:
+        """The title line of *pane*."""
+        return self.query_one(f"#{pane}-title", PaneTitle)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Mark the title of the pane that now has the focus."""
+        active = self.focused_pane()
+        for pane in PANES:
+            self.pane_title(pane).set_class(pane == active, "-active")
+
     def on_mount(self) -> None:
         """Lay out for the terminal, title the panes, focus the list."""
-        self.query_one("#list-pane").border_title = "Articles"
-        self.query_one("#reader-pane").border_title = "Reader"
-        self.query_one("#comments-pane").border_title = "Comments"
-        self.query_one("#comment-detail-box").can_focus = False
         self.articles.cursor_listener = self._show_position
         self.articles.focus()
         self.ready = True
@@ -242,7 +250,7 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
             self.articles.leave_search()
             self.search_terms = ()
             self.reader.set_highlights(())
-            self.query_one("#list-pane").border_title = "Articles"
+            self.pane_title("list").set_title("Articles")
 
     def action_comments(self) -> None:
         """``c``: show the comments (or go back to the reader from them)."""
@@ -325,7 +333,7 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
         tree = self.comments
         title = f"Comments ({len(tree.comments)}"
         title += f", {tree.new_count} new)" if tree.new_count else ")"
-        self.query_one("#comments-pane").border_title = Text(title)
+        self.pane_title("comments").set_title(title)
 
     def on_reader_chunk(self, message: ReaderChunk) -> None:
         """A piece of the open article is ready."""
@@ -362,7 +370,6 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
         detail = self.query_one("#comment-detail", CommentDetail)
         new = comment is not None and tree.is_new(comment)  # type: ignore[arg-type]
         detail.show_comment(comment, self.app.clock(), new)  # type: ignore[arg-type,attr-defined]
-        self.query_one("#comment-detail-box").scroll_home(animate=False)
 
     # -- list status ------------------------------------------------------------------------------
 
@@ -412,7 +419,7 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
         self.search_terms = result.terms
         self.articles.show_results(result)
         title = f"Search ({len(result.hits)})"
-        self.query_one("#list-pane").border_title = Text(title)
+        self.pane_title("list").set_title(title)
         self._hide_search()
         if not result.hits:
             notify_plain(self.app, f"Nothing found for: {result.query}", severity="warning")

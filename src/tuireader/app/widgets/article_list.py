@@ -23,7 +23,7 @@ from tuireader.app.keymap import bindings_for
 from tuireader.app.messages import DataMessage
 from tuireader.app.widgets.page_cache import PageCache
 from tuireader.app.widgets.rows import RowPainter
-from tuireader.app.widgets.scrolling import set_virtual_size
+from tuireader.app.widgets.scrolling import set_virtual_size, style_signature
 
 if TYPE_CHECKING:
     from tuireader.store.views import ArticleSummary, SearchHit
@@ -98,6 +98,7 @@ class ArticleList(ScrollView, can_focus=True):
         """What an empty list says."""
         self._library_cursor = 0
         self._painter = RowPainter(self)
+        self._signature: tuple[object, ...] | None = None
         self.cursor_listener: Callable[[ArticleList], None] | None = None
         """Called at once on every cursor move (the screen's position count), so the
         count repaints in the same frame as the rows; ``CursorMoved`` follows as a message."""
@@ -377,6 +378,9 @@ class ArticleList(ScrollView, can_focus=True):
         return Region(0, self.cursor * self.row_height, self.size.width, self.row_height)
 
     def notify_style_update(self) -> None:
-        """The theme changed: forget cached styles."""
-        self._painter.clear()
+        """Styles were applied again: forget the drawn rows only if the colours changed."""
         super().notify_style_update()
+        signature = style_signature(self)
+        if signature != self._signature:
+            self._signature = signature
+            self._painter.clear()

@@ -13,7 +13,7 @@ from tuireader.text import safe_line
 if TYPE_CHECKING:
     from tuireader.store.views import LibraryCounts
 
-__all__ = ["LibraryHeader", "ListStatus"]
+__all__ = ["LibraryHeader", "ListStatus", "PaneTitle"]
 
 
 class LibraryHeader(Widget):
@@ -92,4 +92,37 @@ class ListStatus(Widget):
 
     def render(self) -> Text:
         """The status line."""
+        return self.text
+
+
+class PaneTitle(Widget):
+    """The one-line title of a pane; ``-active`` marks the pane that has the focus.
+
+    The focused pane is shown by this line rather than by a ``:focus-within``
+    border: Textual restyles every widget under a ``:focus-within`` node on each
+    focus change, while a class on this line restyles this line only.
+    """
+
+    DEFAULT_CSS = """
+    PaneTitle { height: 1; width: 1fr; }
+    """
+
+    def __init__(self, title: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = Text(" " + title)
+
+    def set_title(self, title: str) -> None:
+        """Show *title* (plain text)."""
+        text = Text(" " + safe_line(title))
+        if text.plain != self.text.plain:
+            self.text = text
+            self.refresh()
+
+    @property
+    def title(self) -> str:
+        """The title shown."""
+        return self.text.plain.strip()
+
+    def render(self) -> Text:
+        """The title line."""
         return self.text

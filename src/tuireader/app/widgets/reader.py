@@ -34,7 +34,7 @@ from textual.strip import Strip
 from tuireader.app.keymap import bindings_for
 from tuireader.app.messages import ReaderChunk
 from tuireader.app.widgets.reader_doc import Block, DocChunk, Line, TextMap, layout_blocks
-from tuireader.app.widgets.scrolling import set_virtual_size
+from tuireader.app.widgets.scrolling import set_virtual_size, style_signature
 from tuireader.text import safe_text
 
 __all__ = ["ReaderView", "Decorator", "terms_pattern"]
@@ -99,13 +99,15 @@ class ReaderView(ScrollView, can_focus=True):
         """True once the last piece of the document has arrived."""
         self.decorators: list[Decorator] = []
         self._layout_width = 0
-        self._strips: dict[int, Strip] = {}
+        self._strips: dict[int, tuple[tuple[object, ...], Strip, Strip]] = {}
+        """Line index → (key of the final strip, the line's strip, the final strip)."""
         self._style_console: Console | None = None
         self._map: TextMap | None = None
         self._pattern: re.Pattern[str] | None = None
         self._pending_offset: int | None = None
         self._placeholder = Text("Select an article and press Enter to read it.")
         self._placeholder_lines: tuple[tuple[str, int], list[Text]] = (("", 0), [])
+        self._signature: tuple[object, ...] | None = None
 
     # -- the document ----------------------------------------------------------------------
 
@@ -242,10 +244,17 @@ class ReaderView(ScrollView, can_focus=True):
         return self._style_console
 
     def notify_style_update(self) -> None:
-        """The theme or the CSS changed: rebuild the styles."""
-        self._style_console = None
-        self._strips.clear()
+        """Styles were applied again: drop the drawn lines only if the colours changed.
+
+        Textual calls this on every focus change too; redrawing every line then
+        would make moving between panes slow.
+        """
         super().notify_style_update()
+        signature = style_signature(self)
+        if signature != self._signature:
+            self._signature = signature
+            self._style_console = None
+            self._strips.clear()
 
     def render_line(self, y: int) -> Strip:
         """Draw screen line *y*."""
@@ -262,13 +271,15 @@ class ReaderView(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if index >= len(self.lines):
             return Strip.blank(width, base)
-        strip = self._strips.get(index)
-        if strip is None:
-            strip = self._render_document_line(index)
+        key = (index, scroll_x, width, base)
+        cached = self._strips.get(index)
+        if cached is None or cached[0] != key:
+            body = cached[1] if cached is not None else self._render_document_line(index)
+            final = body.crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
             if len(self._strips) > 4000:
                 self._strips.clear()
-            self._strips[index] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
+            cached = self._strips[index] = (key, body, final)
+        return cached[2]
 
     def _wrapped_placeholder(self, console: Console, width: int) -> list[Text]:
         key = (self._placeholder.plain, width)

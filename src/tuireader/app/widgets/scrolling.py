@@ -13,7 +13,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.widget import Widget
 
-__all__ = ["set_virtual_size"]
+__all__ = ["set_virtual_size", "style_signature"]
 
 
 def set_virtual_size(view: ScrollView, size: Size) -> None:
@@ -36,3 +36,18 @@ def set_virtual_size(view: ScrollView, size: Size) -> None:
         scrollbar.refresh()
     view.scroll_y = view.validate_scroll_y(view.scroll_y)
     view.refresh()
+
+
+def style_signature(widget: Widget) -> tuple[object, ...] | None:
+    """The widget's base style and component styles, to tell a real style change.
+
+    ``notify_style_update`` runs on every focus change as well as on theme
+    changes; widgets that cache drawn lines compare this to keep their caches.
+    """
+    if not widget.is_mounted:
+        return None
+    try:
+        names = sorted(widget.COMPONENT_CLASSES)
+        return (widget.rich_style, *(widget.get_component_rich_style(n) for n in names))
+    except Exception:  # noqa: BLE001 - no app or screen yet: treat as changed
+        return None
