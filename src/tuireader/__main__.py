@@ -1,6 +1,6 @@
 """Allow ``python -m tuireader``."""
 
-from tuireader.cli import main
+from tuireader.launch import main
 
 if __name__ == "__main__":
     main()

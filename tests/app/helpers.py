@@ -97,3 +97,20 @@ def screen_text(app: Any) -> str:
     render = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     console.print(render)
     return console.export_text(styles=False)
+
+
+def screen_segments(app: Any) -> list[Any]:
+    """Every text segment on screen now (control segments left out)."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+    )
+    render = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    console.print(render)
+    return [seg for seg in console._record_buffer if not seg.control]

@@ -125,15 +125,15 @@ async def test_comment_tree_shows_the_thread_and_the_selected_comment(make) -> N
         tree = await open_thread(pilot)
         assert app.focused is tree
         assert len(tree.comments) == 25
-        assert str(app.screen.query_one("#comments-pane").border_title) == "Comments (25)"
+        assert app.screen.pane_title("comments").title == "Comments (25)"
         first = tree.cursor_node
         label = first.label.plain
         assert label.startswith("user1 · 9d ago") and "Comment 1: I agree" in label
-        detail = str(app.screen.query_one("#comment-detail").render())
+        detail = app.screen.query_one("#comment-detail").plain
         assert "A second line of comment 1" in detail
         await pilot.press("j")
         assert tree.cursor_node.data.key == "c2"
-        assert "A second line of comment 2" in str(app.screen.query_one("#comment-detail").render())
+        assert "A second line of comment 2" in app.screen.query_one("#comment-detail").plain
 
 
 async def test_comment_keys_fold_and_jump(make) -> None:
@@ -202,7 +202,7 @@ async def test_comments_new_since_the_last_visit_are_marked(make, library_path) 
     async with app.run_test(size=(120, 40)) as pilot:
         tree = await open_thread(pilot)
         assert tree.new_count == 1
-        assert str(app.screen.query_one("#comments-pane").border_title) == "Comments (26, 1 new)"
+        assert app.screen.pane_title("comments").title == "Comments (26, 1 new)"
         new = [n for n in tree._tree_nodes.values() if n.data is not None and tree.is_new(n.data)]
         assert [n.data.key for n in new] == ["c26"]
         assert new[0].label.plain.startswith("✦ latecomer")
@@ -214,5 +214,5 @@ async def test_an_article_without_comments_says_so(make) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert str(app.screen.query_one("#comments-pane").border_title) == "Comments (0)"
-        assert "No comments." in str(app.screen.query_one("#comment-detail").render())
+        assert app.screen.pane_title("comments").title == "Comments (0)"
+        assert "No comments." in app.screen.query_one("#comment-detail").plain

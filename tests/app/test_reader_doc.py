@@ -161,3 +161,15 @@ def test_split_markdown_keeps_fences_whole_and_repeats_reference_links() -> None
 def test_layout_draws_rules_to_the_width() -> None:
     lines = layout_blocks([Block(text=__import__("rich.text").text.Text(""), kind="rule")], 20)
     assert lines[0].text.plain == "─" * 20
+
+
+def test_an_offset_at_a_line_break_maps_to_the_next_line() -> None:
+    body = " ".join(f"w{i:03d}" for i in range(60))
+    chunks = list(build_document(view(body), 30, 1))
+    blocks = [b for c in chunks for b in c.blocks]
+    lines = [line for c in chunks for line in c.lines]
+    text_map = TextMap(blocks, lines)
+    body_lines = [i for i, line in enumerate(lines) if line.text.plain.startswith("w")]
+    for index in body_lines[1:]:
+        offset = text_map.offset_at(index, 0)
+        assert text_map.position_of(offset) == (index, 0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -19,18 +19,18 @@ from textual.app import App
 from textual.binding import BindingType
 
 from tuireader.app.backend import Backend
-from tuireader.app.commands import ActionsProvider
 from tuireader.app.config import DARK_THEME, LIGHT_THEME, LoadedSettings, Settings, load_settings
 from tuireader.app.keymap import bindings_for
 from tuireader.app.links import notify_plain
 from tuireader.app.messages import LibraryChanged, LibraryFailed, LibraryOpened
-from tuireader.app.screens.error import ErrorScreen
-from tuireader.app.screens.help import HelpScreen
 from tuireader.app.screens.main import MainScreen
 from tuireader.app.themes import THEMES
 from tuireader.app.workers import ReportWorkerErrors, describe_error
 from tuireader.paths import sample_data_dir, styles_dir
 from tuireader.remote import policy
+
+if TYPE_CHECKING:
+    from textual.command import Provider
 
 __all__ = ["ReaderApp", "make_app"]
 
@@ -41,13 +41,20 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _actions_provider() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens (faster start)."""
+    from tuireader.app.commands import ActionsProvider
+
+    return ActionsProvider
+
+
 class ReaderApp(ReportWorkerErrors, App[None]):
     """tuireader's terminal app."""
 
     CSS_PATH: ClassVar = [styles_dir() / "app.tcss"]
     TITLE = "tuireader"
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
-    COMMANDS: ClassVar = App.COMMANDS | {ActionsProvider}
+    COMMANDS: ClassVar = App.COMMANDS | {_actions_provider}
 
     def __init__(
         self,
@@ -87,7 +94,8 @@ class ReaderApp(ReportWorkerErrors, App[None]):
         """Open the library in a worker; report problems with the config file."""
         for warning in self._warnings:
             notify_plain(self, warning, title="config.toml", severity="warning")
-        self._open_library()
+        # After the first frame: the store's imports would compete with it for the GIL.
+        self.call_after_refresh(self._open_library)
 
     def run(self, *args: Any, mouse: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
         """Run, with the mouse only if both the caller and the settings allow it."""
@@ -116,19 +124,24 @@ class ReaderApp(ReportWorkerErrors, App[None]):
 
     def _show_library(self, backend: Backend) -> None:
         main = self.main
-        if main is not None and not main.query("#articles"):
-            # The library opened before the main screen was built: try after a refresh.
-            self.call_after_refresh(self._show_library, backend)
-            return
-        if main is not None:
-            main.query_one("#header").set_status("")  # type: ignore[attr-defined]
-            main.articles.load()
-            main.refresh_counts()
+        if main is not None and main.ready:
+            main.library_ready()
         if backend.created and self.sample:
             self._import_samples()
+        self._warm_up()
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """Import and exercise what opening an article needs, before the first Enter."""
+        from tuireader.app.widgets.reader_markdown import MarkdownConverter
+        from tuireader.store import search  # noqa: F401
+
+        MarkdownConverter().convert("# warm\n\n*up* [x](https://example.org)\n")
 
     def on_library_failed(self, message: LibraryFailed) -> None:
         """Show why the library cannot be opened; ``q`` quits."""
+        from tuireader.app.screens.error import ErrorScreen
+
         self.open_error = message.message
         self.push_screen(ErrorScreen(message.message))
 
@@ -151,9 +164,8 @@ class ReaderApp(ReportWorkerErrors, App[None]):
     def on_library_changed(self, message: LibraryChanged) -> None:
         """Articles arrived: reload the list (keeping the cursor) and the counts."""
         main = self.main
-        if main is not None:
-            main.articles.load()
-            main.refresh_counts()
+        if main is not None and main.ready:
+            main.library_ready()
         if message.final:
             notify_plain(self, f"Sample library: {message.summary}", title="Welcome to tuireader")
 
@@ -161,6 +173,8 @@ class ReaderApp(ReportWorkerErrors, App[None]):
 
     def action_help(self) -> None:
         """Show every key."""
+        from tuireader.app.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

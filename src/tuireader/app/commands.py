@@ -2,7 +2,8 @@
 
 Each command runs its action on the node the binding belongs to (the app, the
 main screen, the list, the reader or the comments), so the palette can do
-everything the keys can.  Commands whose node is not on screen are left out.
+everything the keys can.  The keys of dialogs and of the help screen work only
+inside them and are not listed.
 """
 
 from __future__ import annotations

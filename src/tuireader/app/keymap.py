@@ -113,7 +113,7 @@ KEYS: tuple[KeySpec, ...] = (
     _k("list.last", "G,end", "last", "Last"),
     _k("list.page_down", "pagedown,space", "page_down", "Page down"),
     _k("list.page_up", "pageup,b", "page_up", "Page up"),
-    _k("list.open", "enter", "open", "Open", "Open the article under the cursor.", show=True),
+    _k("list.open", "enter", "open", "Open", "Open the article under the cursor."),
     # -- reader -------------------------------------------------------------------------------
     _k("reader.down", "j,down", "line_down", "Down"),
     _k("reader.up", "k,up", "line_up", "Up"),

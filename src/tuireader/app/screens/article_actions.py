@@ -15,7 +15,6 @@ from textual import work
 from tuireader.app.backend import SORTS, VIEWS, ListSpec
 from tuireader.app.links import follow_url, notify_plain
 from tuireader.app.messages import ArticleChanged, CountsChanged, FilterChoices, TagsLoaded
-from tuireader.app.screens.prompts import ChoicePrompt, TextPrompt
 
 if TYPE_CHECKING:
     from tuireader.app.widgets.article_list import ArticleList
@@ -112,6 +111,7 @@ class ArticleActions:
 
     def on_tags_loaded(self, message: TagsLoaded) -> None:
         """Ask for the new tags."""
+        from tuireader.app.screens.prompts import TextPrompt
 
         def save(value: str | None) -> None:
             if value is not None:
@@ -163,6 +163,8 @@ class ArticleActions:
 
     def on_filter_choices(self, message: FilterChoices) -> None:
         """Offer every tag and site."""
+        from tuireader.app.screens.prompts import ChoicePrompt
+
         spec = self.articles.spec
         choices: list[tuple[str, ListSpec]] = [
             ("All tags and sites", replace(spec, tag=None, site=None))
@@ -193,6 +195,8 @@ class ArticleActions:
 
     def action_follow_link(self) -> None:
         """Ask for a link number and follow it."""
+        from tuireader.app.screens.prompts import TextPrompt
+
         links = self.reader.links
         if not links:
             notify_plain(self.app, "This article has no links.", severity="warning")

@@ -10,16 +10,17 @@ actions (star, read, archive, tags, filters, links) are in :mod:`article_actions
 
 from __future__ import annotations
 
+import time
 from typing import Literal
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input
-from textual.worker import get_current_worker
+from textual.widgets import Input
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tuireader.app.keymap import bindings_for
 from tuireader.app.links import notify_plain
@@ -36,12 +37,13 @@ from tuireader.app.screens.note_actions import NoteActions
 from tuireader.app.screens.web_actions import WebActions
 from tuireader.app.widgets.article_list import ArticleList
 from tuireader.app.widgets.comment_tree import CommentDetail, CommentTree
-from tuireader.app.widgets.header import LibraryHeader, ListStatus
+from tuireader.app.widgets.footer import ReaderFooter
+from tuireader.app.widgets.header import LibraryHeader, ListStatus, PaneTitle
 from tuireader.app.widgets.notes_panel import NotesPanel
 from tuireader.app.widgets.reader import ReaderView
 from tuireader.app.widgets.reader_doc import build_document
 from tuireader.app.widgets.selection import SelectionBar
-from tuireader.app.workers import ReportWorkerErrors
+from tuireader.app.workers import ReportWorkerErrors, describe_error
 
 __all__ = ["MainScreen", "layout_for", "PANES"]
 
@@ -70,26 +72,34 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
         self.comments_open = False
         """Medium layout: the comments are shown in place of the reader."""
         self.search_terms: tuple[tuple[str, bool], ...] = ()
+        self.ready = False
+        """True once mounted: the app may then hand it the library."""
         self._doc_counter = 0
         self._open_at: int | None = None
+        self._focus_pending = -1
 
     def compose(self) -> ComposeResult:
         """Header, the three panes, footer."""
+        # The layout classes go on before the children exist: set later, they would
+        # restyle every widget once more before the first frame.
+        self.apply_layout(self.app.size.width, self.app.size.height)
         yield LibraryHeader(id="header")
         with Horizontal(id="panes"):
             with Vertical(id="list-pane", classes="pane"):
+                yield PaneTitle("Articles", id="list-title")
                 yield Input(placeholder=SEARCH_HELP, id="search")
                 yield ArticleList(id="articles")
                 yield ListStatus(id="list-status")
             with Vertical(id="reader-pane", classes="pane"):
+                yield PaneTitle("Reader", id="reader-title")
                 yield ReaderView(id="reader")
                 yield NotesPanel(id="notes-panel")
                 yield SelectionBar(id="selection-bar")
             with Vertical(id="comments-pane", classes="pane"):
+                yield PaneTitle("Comments", id="comments-title")
                 yield CommentTree(id="comments", clock=self.app.clock)  # type: ignore[attr-defined]
-                with VerticalScroll(id="comment-detail-box"):
-                    yield CommentDetail(id="comment-detail")
-        yield Footer()
+                yield CommentDetail(id="comment-detail")
+        yield ReaderFooter()
 
     # -- shortcuts to the widgets ---------------------------------------------------------
 
@@ -112,14 +122,29 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
         """The focusable widget of *pane*."""
         return {"list": self.articles, "reader": self.reader, "comments": self.comments}[pane]
 
+    def pane_title(self, pane: str) -> PaneTitle:
+        """The title line of *pane*."""
+        return self.query_one(f"#{pane}-title", PaneTitle)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Mark the title of the pane that now has the focus."""
+        active = self.focused_pane()
+        for pane in PANES:
+            self.pane_title(pane).set_class(pane == active, "-active")
+
     def on_mount(self) -> None:
         """Lay out for the terminal, title the panes, focus the list."""
-        self.query_one("#list-pane").border_title = "Articles"
-        self.query_one("#reader-pane").border_title = "Reader"
-        self.query_one("#comments-pane").border_title = "Comments"
-        self.query_one("#comment-detail-box").can_focus = False
-        self.apply_layout(self.app.size.width, self.app.size.height)
+        self.articles.cursor_listener = self._show_position
         self.articles.focus()
+        self.ready = True
+        if getattr(self.app, "backend", None) is not None:
+            self.library_ready()
+
+    def library_ready(self) -> None:
+        """The library is open (or changed): load the list and the counts."""
+        self.query_one(LibraryHeader).set_status("")
+        self.articles.load()
+        self.refresh_counts()
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -129,18 +154,17 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
 
     def apply_layout(self, width: int, height: int) -> None:
         """Set the layout classes for *width* × *height*."""
-        mode = layout_for(width, height)
-        if mode != self.mode or not self.has_class(f"-{mode}"):
-            self.mode = mode
-            self.set_class(mode == "wide", "-wide")
-            self.set_class(mode == "medium", "-medium")
-            self.set_class(mode == "narrow", "-narrow")
+        self.mode = layout_for(width, height)
         self._apply_visibility()
 
     def _apply_visibility(self) -> None:
-        for pane in PANES:
-            self.set_class(self.pane == pane, f"-show-{pane}")
-        self.set_class(self.comments_open, "-comments-open")
+        wanted = {f"-{self.mode}", f"-show-{self.pane}"}
+        if self.comments_open:
+            wanted.add("-comments-open")
+        ours = {"-wide", "-medium", "-narrow", "-comments-open"} | {f"-show-{p}" for p in PANES}
+        current = set(self.classes) & ours
+        if current != wanted:  # one restyle, and none when nothing changed
+            self.set_classes((set(self.classes) - ours) | wanted)
 
     def visible_panes(self) -> list[str]:
         """The panes on screen, left to right."""
@@ -161,14 +185,15 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
                 return pane
         return None
 
-    def show_pane(self, pane: str) -> None:
-        """Make *pane* visible (as the layout allows) and focus it."""
+    def show_pane(self, pane: str, *, focus: bool = True) -> None:
+        """Make *pane* visible (as the layout allows) and focus it (unless *focus* is False)."""
         if self.mode == "narrow":
             self.pane = pane
         elif self.mode == "medium" and pane in ("reader", "comments"):
             self.comments_open = pane == "comments"
         self._apply_visibility()
-        self.call_after_refresh(self.pane_widget(pane).focus)
+        if focus:
+            self.call_after_refresh(self.pane_widget(pane).focus)
 
     # -- moving between panes ------------------------------------------------------------------
 
@@ -232,7 +257,7 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
             self.articles.leave_search()
             self.search_terms = ()
             self.reader.set_highlights(())
-            self.query_one("#list-pane").border_title = "Articles"
+            self.pane_title("list").set_title("Articles")
 
     def action_comments(self) -> None:
         """``c``: show the comments (or go back to the reader from them)."""
@@ -265,28 +290,43 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
         width = self.reader.text_width if self.reader.size.width else self.app.size.width - 6
         mark = self.app.settings.mark_read_on_open  # type: ignore[attr-defined]
         self._load_article(article_id, self._doc_counter, width, mark)
-        self.show_pane("reader")
+        # The reader takes the focus when the article arrives: a focus change repaints
+        # the whole screen, so it is done once, in the frame that shows the article.
+        self.show_pane("reader", focus=False)
+        self._focus_pending = self._doc_counter
+        self.set_timer(0.3, self._focus_reader)
 
     @work(thread=True, exclusive=True, group="open-article", exit_on_error=False)
     def _load_article(self, article_id: int, doc_id: int, width: int, mark_read: bool) -> None:
         backend = self.app.backend  # type: ignore[attr-defined]
         previous = backend.mark_opened(article_id, mark_read=mark_read)
         view = backend.article(article_id)
-        self.post_message(ArticleLoaded(view, previous, doc_id))
         worker = get_current_worker()
-        for chunk in build_document(view, width, doc_id):
+        for n, chunk in enumerate(build_document(view, width, doc_id)):
             if worker.is_cancelled:
                 return
+            if n == 0:  # the header and the first screen arrive together
+                self.post_message(ArticleLoaded(view, previous, doc_id))
             self.post_message(ReaderChunk(chunk))
+            # Give the UI thread the GIL: a busy worker would make every turn of the
+            # event loop wait for it (the first screen most of all).
+            time.sleep(0.03 if n == 0 else 0.003)
         for summary in backend.summaries([article_id]):
             self.post_message(ArticleChanged(summary))
         self.post_message(CountsChanged(backend.counts()))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed article load says so in the reader (the mixin's handler notifies too)."""
+        if event.state == WorkerState.ERROR and event.worker.group == "open-article":
+            error = describe_error(event.worker.error)
+            self.reader.show_placeholder(f"This article could not be opened: {error}")
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         """Show the article's header and its comments."""
         if message.doc_id != self._doc_counter:
             return
         view = message.view
+        self._focus_reader()
         at, self._open_at = self._open_at, None
         restore = at if at is not None else view.reading_position
         self.reader.begin(view, message.doc_id, restore_offset=restore)
@@ -297,13 +337,20 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
         if view.comments:
             self._show_comment(node.data if node is not None else None)
         else:
-            self.query_one("#comment-detail", CommentDetail).update(Text("No comments."))
+            self.query_one("#comment-detail", CommentDetail).show_text(Text("No comments."))
+
+    def _focus_reader(self) -> None:
+        """Focus the reader once after an open (unless the user went elsewhere meanwhile)."""
+        if self._focus_pending == self._doc_counter:
+            self._focus_pending = -1
+            if self.focused is self.articles or self.focused is None:
+                self.reader.focus()
 
     def _title_comments(self) -> None:
         tree = self.comments
         title = f"Comments ({len(tree.comments)}"
         title += f", {tree.new_count} new)" if tree.new_count else ")"
-        self.query_one("#comments-pane").border_title = Text(title)
+        self.pane_title("comments").set_title(title)
 
     def on_reader_chunk(self, message: ReaderChunk) -> None:
         """A piece of the open article is ready."""
@@ -345,14 +392,13 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
 
     # -- list status ------------------------------------------------------------------------------
 
-    @on(ArticleList.CursorMoved)
-    def _cursor_moved(self, message: ArticleList.CursorMoved) -> None:
-        articles = self.articles
+    def _show_position(self, articles: ArticleList) -> None:
+        """The list's cursor moved: update the position count (same frame as the rows)."""
         if articles.result is not None:
             context = f"results for: {articles.result.query}"
         else:
             context = articles.spec.describe()
-        self.query_one(ListStatus).show_position(message.index, message.total, context)
+        self.query_one(ListStatus).show_position(articles.cursor, articles.total, context)
 
     # -- search -----------------------------------------------------------------------------------
 
@@ -392,7 +438,7 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
         self.search_terms = result.terms
         self.articles.show_results(result)
         title = f"Search ({len(result.hits)})"
-        self.query_one("#list-pane").border_title = Text(title)
+        self.pane_title("list").set_title(title)
         self._hide_search()
         if not result.hits:
             notify_plain(self.app, f"Nothing found for: {result.query}", severity="warning")

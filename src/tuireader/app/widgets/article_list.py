@@ -9,6 +9,7 @@ and a snippet with the matches marked).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,6 +23,7 @@ from tuireader.app.keymap import bindings_for
 from tuireader.app.messages import DataMessage
 from tuireader.app.widgets.page_cache import PageCache
 from tuireader.app.widgets.rows import RowPainter
+from tuireader.app.widgets.scrolling import set_virtual_size, style_signature
 
 if TYPE_CHECKING:
     from tuireader.store.views import ArticleSummary, SearchHit
@@ -35,13 +37,11 @@ class ArticleList(ScrollView, can_focus=True):
     BINDINGS = bindings_for("list")
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-list--cursor",
-        "article-list--unread",
+        "article-list--cursor-blurred",
         "article-list--marker",
         "article-list--star",
         "article-list--meta",
-        "article-list--placeholder",
         "article-list--match",
-        "article-list--snippet",
     }
     DEFAULT_CSS = """
     ArticleList { height: 1fr; }
@@ -98,6 +98,10 @@ class ArticleList(ScrollView, can_focus=True):
         """What an empty list says."""
         self._library_cursor = 0
         self._painter = RowPainter(self)
+        self._signature: tuple[object, ...] | None = None
+        self.cursor_listener: Callable[[ArticleList], None] | None = None
+        """Called at once on every cursor move (the screen's position count), so the
+        count repaints in the same frame as the rows; ``CursorMoved`` follows as a message."""
 
     # -- what is shown -----------------------------------------------------------------
 
@@ -139,7 +143,8 @@ class ArticleList(ScrollView, can_focus=True):
         return None
 
     def _update_size(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.total * self.row_height)
+        size = Size(self.scrollable_content_region.width, self.total * self.row_height)
+        set_virtual_size(self, size)
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -289,6 +294,8 @@ class ArticleList(ScrollView, can_focus=True):
         return False
 
     def _post_cursor(self) -> None:
+        if self.cursor_listener is not None:
+            self.cursor_listener(self)
         self.post_message(self.CursorMoved(self, self.cursor, self.total))
 
     def _rows_per_page(self) -> int:
@@ -371,6 +378,9 @@ class ArticleList(ScrollView, can_focus=True):
         return Region(0, self.cursor * self.row_height, self.size.width, self.row_height)
 
     def notify_style_update(self) -> None:
-        """The theme changed: forget cached styles."""
-        self._painter.clear()
+        """Styles were applied again: forget the drawn rows only if the colours changed."""
         super().notify_style_update()
+        signature = style_signature(self)
+        if signature != self._signature:
+            self._signature = signature
+            self._painter.clear()

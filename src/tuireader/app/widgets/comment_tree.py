@@ -14,11 +14,15 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual.widgets import Static, Tree
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tuireader.app.fmt import glyphs, relative_time
 from tuireader.app.keymap import bindings_for
+from tuireader.app.widgets.scrolling import set_virtual_size
 from tuireader.store.views import CommentNode
 from tuireader.text import safe_line, safe_text
 
@@ -90,6 +94,9 @@ class CommentTree(Tree[CommentNode]):
 
     def show_thread(self, comments: Sequence[CommentNode], since: datetime | None) -> None:
         """Show *comments* (in thread order); those added after *since* are marked new."""
+        if not comments and not self.comments:
+            self.since, self.new_count = since, 0  # empty before and after: no relayout
+            return
         self.clear()
         self.comments = tuple(comments)
         self.since = since
@@ -199,8 +206,61 @@ class CommentTree(Tree[CommentNode]):
         self.cursor_line = max(0, self.cursor_line - max(1, self.size.height - 1))
 
 
-class CommentDetail(Static):
-    """The full text of the selected comment (plain text, never markup)."""
+class CommentDetail(ScrollView):
+    """The full text of the selected comment (plain text, never markup).
+
+    A line widget: showing another comment repaints it without laying out the
+    screen again (a ``Static`` in a scrolling container would).
+    """
+
+    DEFAULT_CSS = """
+    CommentDetail { height: 1fr; padding: 0 1; overflow-x: hidden; scrollbar-size-vertical: 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.can_focus = False
+        self.text = Text("")
+        self._wrapped: tuple[int, list[Text]] = (-1, [])
+
+    @property
+    def plain(self) -> str:
+        """The text shown, as plain text."""
+        return self.text.plain
+
+    def show_text(self, text: Text) -> None:
+        """Show *text* from its top."""
+        if text.plain == self.text.plain and text.spans == self.text.spans:
+            return
+        self.text = text
+        self._wrapped = (-1, [])
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self._resize()
+        self.refresh()
+
+    def _lines(self) -> list[Text]:
+        width = max(8, self.scrollable_content_region.width)
+        if self._wrapped[0] != width:
+            self._wrapped = (width, list(self.text.wrap(self.app.console, width)))
+        return self._wrapped[1]
+
+    def _resize(self) -> None:
+        set_virtual_size(self, Size(self.scrollable_content_region.width, len(self._lines())))
+
+    def on_resize(self) -> None:
+        """Wrap again at the new width."""
+        self._resize()
+
+    def render_line(self, y: int) -> Strip:
+        """Draw screen line *y*."""
+        lines = self._lines()
+        index = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(lines):
+            return Strip.blank(width, base)
+        segments = list(lines[index].render(self.app.console, end=""))
+        return Strip(segments).crop_extend(0, width, base).apply_style(base)
 
     def show_comment(
         self,
@@ -211,7 +271,7 @@ class CommentDetail(Static):
     ) -> None:
         """Show *comment*'s author, time and text, and the user's *notes* on it."""
         if comment is None:
-            self.update(Text(""))
+            self.show_text(Text(""))
             return
         head = Text()
         if new:
@@ -227,4 +287,4 @@ class CommentDetail(Static):
         for note in notes:
             head.append(f"\n\n✎ Your note ({note.created:%Y-%m-%d})\n", style="bold")
             head.append(safe_text(note.text))
-        self.update(head)
+        self.show_text(head)

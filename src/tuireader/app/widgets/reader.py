@@ -34,21 +34,42 @@ from textual.strip import Strip
 from tuireader.app.keymap import bindings_for
 from tuireader.app.messages import ReaderChunk
 from tuireader.app.widgets.reader_doc import Block, DocChunk, Line, TextMap, layout_blocks
+from tuireader.app.widgets.scrolling import set_virtual_size, style_signature
 from tuireader.text import safe_text
 
 __all__ = ["ReaderView", "Decorator", "terms_pattern"]
 
 Decorator = Callable[[int, Line, Text], None]
-STYLE_NAMES = (
-    "title", "meta", "tag", "notice", "h1", "h2", "h3", "em", "strong", "strike", "code",
-    "code_block", "link", "link_number", "image", "quote", "rule", "prefix", "match",
-    "highlight", "selection", "cursor", "orphan",
-)  # fmt: skip
 
-
-def _css_name(name: str) -> str:
-    """``code_block`` → the component class ``reader--code-block``."""
-    return "reader--" + name.replace("_", "-")
+# Each ``reader.*`` style name of the document = a themed component class + fixed modifiers.
+# Few component classes on purpose: Textual restyles each of them on every focus change.
+STYLES: dict[str, tuple[str | None, Style]] = {
+    "title": ("title", Style(bold=True)),
+    "meta": ("muted", Style()),
+    "tag": ("muted", Style(italic=True)),
+    "notice": ("muted", Style(italic=True)),
+    "h1": ("heading", Style(bold=True, underline=True)),
+    "h2": ("heading", Style(bold=True)),
+    "h3": (None, Style(bold=True)),
+    "em": (None, Style(italic=True)),
+    "strong": (None, Style(bold=True)),
+    "strike": (None, Style(strike=True)),
+    "code": ("code", Style()),
+    "code_block": ("code", Style()),
+    "link": ("link", Style(underline=True)),
+    "link_number": ("link", Style(bold=True)),
+    "image": ("muted", Style(italic=True)),
+    "quote": ("muted", Style(italic=True)),
+    "rule": ("muted", Style()),
+    "prefix": ("muted", Style()),
+    "match": ("match", Style()),
+    "highlight": ("highlight", Style()),
+    "selection": ("selection", Style()),
+    "cursor": ("cursor", Style()),
+    "orphan": ("orphan", Style()),
+}
+"""``reader.<name>`` → (component class ``reader--<class>`` or None, fixed style)."""
+STYLE_NAMES = tuple(STYLES)
 
 
 def terms_pattern(terms: tuple[tuple[str, bool], ...]) -> re.Pattern[str] | None:
@@ -63,7 +84,9 @@ class ReaderView(ScrollView, can_focus=True):
     """Shows one article as wrapped lines."""
 
     BINDINGS = bindings_for("reader")
-    COMPONENT_CLASSES: ClassVar[set[str]] = {_css_name(n) for n in STYLE_NAMES}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        f"reader--{cls}" for cls, _ in STYLES.values() if cls is not None
+    }
     DEFAULT_CSS = """
     ReaderView { height: 1fr; padding: 0 1; }
     """
@@ -80,19 +103,27 @@ class ReaderView(ScrollView, can_focus=True):
         """True once the last piece of the document has arrived."""
         self.decorators: list[Decorator] = []
         self._layout_width = 0
-        self._strips: dict[int, Strip] = {}
+        self._strips: dict[int, tuple[tuple[object, ...], Strip, Strip]] = {}
+        """Line index → (key of the final strip, the line's strip, the final strip)."""
         self._style_console: Console | None = None
         self._map: TextMap | None = None
         self._pattern: re.Pattern[str] | None = None
         self._pending_offset: int | None = None
         self._placeholder = Text("Select an article and press Enter to read it.")
+        self._placeholder_lines: tuple[tuple[str, int], list[Text]] = (("", 0), [])
+        self._signature: tuple[object, ...] | None = None
 
     # -- the document ----------------------------------------------------------------------
 
     @property
     def text_width(self) -> int:
-        """The width lines are wrapped to."""
-        return max(12, self.scrollable_content_region.width - 1)
+        """The width lines are wrapped to.
+
+        The scrollbar's column is always left out, shown or not: the wrap then does
+        not depend on whether the document is long enough to scroll.
+        """
+        scrollbar = self.styles.scrollbar_size_vertical or 0
+        return max(12, self.content_region.width - scrollbar - 1)
 
     def show_placeholder(self, message: str) -> None:
         """Show *message* (plain text) instead of an article."""
@@ -100,6 +131,7 @@ class ReaderView(ScrollView, can_focus=True):
         self.doc_id += 1
         self._reset()
         self._placeholder = Text(safe_text(message))
+        self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
 
     def begin(self, view: object, doc_id: int, restore_offset: int | None = None) -> None:
@@ -116,7 +148,6 @@ class ReaderView(ScrollView, can_focus=True):
         self._strips.clear()
         self._map = None
         self._layout_width = self.text_width
-        self.virtual_size = Size(self.text_width, 0)
 
     def add_chunk(self, chunk: DocChunk) -> None:
         """Add a piece of the document (or replace every line after a relayout)."""
@@ -132,7 +163,7 @@ class ReaderView(ScrollView, can_focus=True):
             self.complete = chunk.final
         self._map = None
         self._strips.clear()
-        self.virtual_size = Size(self.text_width, len(self.lines))
+        set_virtual_size(self, Size(self.text_width, len(self.lines)))
         if self._pending_offset is not None:
             self._try_restore()
         if chunk.final and not chunk.relayout and chunk.width != self.text_width:
@@ -204,8 +235,11 @@ class ReaderView(ScrollView, can_focus=True):
 
     def _theme_console(self) -> Console:
         if self._style_console is None:
+            themed = {cls: self.get_component_rich_style(f"reader--{cls}") for cls in {
+                c for c, _ in STYLES.values() if c is not None}}  # fmt: skip
             styles = {
-                f"reader.{n}": self.get_component_rich_style(_css_name(n)) for n in STYLE_NAMES
+                f"reader.{name}": (themed[cls] + fixed) if cls else fixed
+                for name, (cls, fixed) in STYLES.items()
             }
             self._style_console = Console(
                 theme=Theme(styles, inherit=False), color_system="truecolor", legacy_windows=False,
@@ -214,10 +248,17 @@ class ReaderView(ScrollView, can_focus=True):
         return self._style_console
 
     def notify_style_update(self) -> None:
-        """The theme or the CSS changed: rebuild the styles."""
-        self._style_console = None
-        self._strips.clear()
+        """Styles were applied again: drop the drawn lines only if the colours changed.
+
+        Textual calls this on every focus change too; redrawing every line then
+        would make moving between panes slow.
+        """
         super().notify_style_update()
+        signature = style_signature(self)
+        if signature != self._signature:
+            self._signature = signature
+            self._style_console = None
+            self._strips.clear()
 
     def render_line(self, y: int) -> Strip:
         """Draw screen line *y*."""
@@ -226,19 +267,32 @@ class ReaderView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if not self.lines:
-            if y == 0 and self.article is None:
-                segments = list(self._placeholder.render(self._theme_console(), end=""))
+            console = self._theme_console()
+            wrapped = self._wrapped_placeholder(console, width) if self.article is None else []
+            if y < len(wrapped):
+                segments = list(wrapped[y].render(console, end=""))
                 return Strip(segments).crop_extend(0, width, base).apply_style(base)
             return Strip.blank(width, base)
         if index >= len(self.lines):
             return Strip.blank(width, base)
-        strip = self._strips.get(index)
-        if strip is None:
-            strip = self._render_document_line(index)
+        key = (index, scroll_x, width, base)
+        cached = self._strips.get(index)
+        if cached is None or cached[0] != key:
+            body = cached[1] if cached is not None else self._render_document_line(index)
+            final = body.crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
             if len(self._strips) > 4000:
                 self._strips.clear()
-            self._strips[index] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
+            cached = self._strips[index] = (key, body, final)
+        return cached[2]
+
+    def _wrapped_placeholder(self, console: Console, width: int) -> list[Text]:
+        key = (self._placeholder.plain, width)
+        if self._placeholder_lines[0] != key:
+            self._placeholder_lines = (
+                key,
+                list(self._placeholder.wrap(console, max(8, width - 1))),
+            )
+        return self._placeholder_lines[1]
 
     def _render_document_line(self, index: int) -> Strip:
         line = self.lines[index]

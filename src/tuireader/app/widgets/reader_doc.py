@@ -186,9 +186,11 @@ class TextMap:
             block_off, text_off = block.anchors[j]
             char = min(len(block.text.plain), block_off + (offset - text_off))
         candidates = self._line_starts.get(block_index, [])
-        for index in candidates:
+        text_lines = [i for i in candidates if self.lines[i].end > self.lines[i].start]
+        for n, index in enumerate(text_lines):
             entry = self.lines[index]
-            if entry.start <= char <= entry.end and (entry.end > entry.start or char == 0):
+            last = n == len(text_lines) - 1
+            if entry.start <= char < entry.end or (last and char == entry.end):
                 col = cell_len(entry.text.plain[: char - entry.start])
                 return index, cell_len(entry.prefix) + col
         return (candidates[-1], 0) if candidates else None
