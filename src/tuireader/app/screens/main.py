@@ -388,7 +388,6 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
         new = comment is not None and tree.is_new(comment)  # type: ignore[arg-type]
         notes = self.comment_notes(comment.id) if comment is not None else []  # type: ignore[attr-defined]
         detail.show_comment(comment, self.app.clock(), new, notes)  # type: ignore[arg-type,attr-defined]
-        self.query_one("#comment-detail-box").scroll_home(animate=False)
 
     # -- list status ------------------------------------------------------------------------------
 
