@@ -2,8 +2,8 @@
 
 Each command runs its action on the node the binding belongs to (the app, the
 main screen, the list, the reader or the comments), so the palette can do
-everything the keys can.  The keys of dialogs and of the help screen work only
-inside them and are not listed.
+everything the keys can.  The keys of dialogs, the help screen, the note
+editor and selection mode work only inside them and are not listed.
 """
 
 from __future__ import annotations
