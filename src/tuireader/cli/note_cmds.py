@@ -10,7 +10,7 @@ from rich.text import Text
 
 from tuireader.cli.common import JsonOpt, console, emit_json, fail, state
 from tuireader.cli.library_cmds import note_app
-from tuireader.export.backup import iso
+from tuireader.cli.render import iso
 
 
 def _read_text(text: str) -> str:
