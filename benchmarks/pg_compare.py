@@ -86,43 +86,77 @@ def rows(n: int, seed: int = 7) -> Iterator[tuple[str, list[dict[str, Any]]]]:
             words = zipf.words(rng.randint(120, 400))
             body = " ".join(words)
             when = base + timedelta(minutes=rng.randrange(10 * 365 * 24 * 60))
-            articles.append({
-                "id": article_id, "dedup_key": f"url:https://x.example.org/{article_id}",
-                "site": rng.choice(sites), "url": f"https://x.example.org/{article_id}",
-                "title": " ".join(zipf.words(rng.randint(3, 9))).capitalize(),
-                "published": when, "added": now, "updated": now, "sort_date": when,
-                "body_markdown": body, "text": body, "word_count": len(words),
-                "content_hash": f"{article_id:x}", "read": rng.random() < 0.7,
-                "starred": rng.random() < 0.02, "archived": rng.random() < 0.1,
-                "reading_position": 0, "comment_count": 0, "note_count": 0, "pending": False,
-            })
+            articles.append(
+                {
+                    "id": article_id,
+                    "dedup_key": f"url:https://x.example.org/{article_id}",
+                    "site": rng.choice(sites),
+                    "url": f"https://x.example.org/{article_id}",
+                    "title": " ".join(zipf.words(rng.randint(3, 9))).capitalize(),
+                    "published": when,
+                    "added": now,
+                    "updated": now,
+                    "sort_date": when,
+                    "body_markdown": body,
+                    "text": body,
+                    "word_count": len(words),
+                    "content_hash": f"{article_id:x}",
+                    "read": rng.random() < 0.7,
+                    "starred": rng.random() < 0.02,
+                    "archived": rng.random() < 0.1,
+                    "reading_position": 0,
+                    "comment_count": 0,
+                    "note_count": 0,
+                    "pending": False,
+                }
+            )
             thread = rng.choice((0, 0, 0, 1, 2, 5))
             for position in range(thread):
                 comment_id += 1
-                comments.append({
-                    "id": comment_id, "article_id": article_id, "key": f"c{position}",
-                    "author": rng.choice(("ann", "bob", "cy", "di")), "position": position,
-                    "text": " ".join(zipf.words(rng.randint(10, 60))),
-                    "depth": 0, "flat": False, "added": now,
-                })
+                comments.append(
+                    {
+                        "id": comment_id,
+                        "article_id": article_id,
+                        "key": f"c{position}",
+                        "author": rng.choice(("ann", "bob", "cy", "di")),
+                        "position": position,
+                        "text": " ".join(zipf.words(rng.randint(10, 60))),
+                        "depth": 0,
+                        "flat": False,
+                        "added": now,
+                    }
+                )
             articles[-1]["comment_count"] = thread
             if rng.random() < 0.02:
                 note_id += 1
-                notes.append({
-                    "id": note_id, "article_id": article_id, "text": f"note {note_id} okapi",
-                    "quote": " ".join(words[:4]), "orphaned": False, "created": now,
-                    "updated": now, "owner": rng.choice(("", SECOND_USER)),
-                    "shared": rng.random() < 0.5,
-                })
+                notes.append(
+                    {
+                        "id": note_id,
+                        "article_id": article_id,
+                        "text": f"note {note_id} okapi",
+                        "quote": " ".join(words[:4]),
+                        "orphaned": False,
+                        "created": now,
+                        "updated": now,
+                        "owner": rng.choice(("", SECOND_USER)),
+                        "shared": rng.random() < 0.5,
+                    }
+                )
                 articles[-1]["note_count"] = 1
             for tag in rng.sample(range(1, 41), rng.choice((0, 0, 1, 2))):
                 tags.append({"article_id": article_id, "tag_id": tag})
             if rng.random() < 0.9:  # the second user has read most of the library
-                states.append({
-                    "username": SECOND_USER, "article_id": article_id, "read": True,
-                    "starred": rng.random() < 0.01, "archived": rng.random() < 0.2,
-                    "reading_position": 0, "last_opened": None,
-                })
+                states.append(
+                    {
+                        "username": SECOND_USER,
+                        "article_id": article_id,
+                        "read": True,
+                        "starred": rng.random() < 0.01,
+                        "archived": rng.random() < 0.2,
+                        "reading_position": 0,
+                        "last_opened": None,
+                    }
+                )
         yield "article", articles
         yield "comment", comments
         yield "note", notes
@@ -130,8 +164,14 @@ def rows(n: int, seed: int = 7) -> Iterator[tuple[str, list[dict[str, Any]]]]:
         yield "user_state", states
 
 
-TABLES = {"tag": Tag, "article": Article, "comment": Comment, "note": Note,
-          "article_tag": ArticleTag, "user_state": UserState}
+TABLES = {
+    "tag": Tag,
+    "article": Article,
+    "comment": Comment,
+    "note": Note,
+    "article_tag": ArticleTag,
+    "user_state": UserState,
+}
 
 
 def build(lib: Library, n: int) -> float:
@@ -147,8 +187,12 @@ def build(lib: Library, n: int) -> float:
             conn.execute(insert(TABLES[table].__table__), chunk)  # type: ignore[attr-defined]
         if conn.dialect.name == "postgresql":
             for table in ("article", "comment", "note", "tag"):
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
-                                  f" (SELECT max(id) FROM {table}))"))
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                        f" (SELECT max(id) FROM {table}))"
+                    )
+                )
     with lib.db.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execution_options(isolation_level="AUTOCOMMIT")
@@ -171,8 +215,11 @@ def median_ms(fn: Callable[[], Any], repeat: int) -> float:
 
 def walk(lib: Library, query: ListQuery, user: str, pages: int, start: int) -> None:
     """Page through *pages* pages of 100 by keyset, from row *start*."""
-    page = list_at_offset(lib.db, query, start, 100, user=user) if start else list_page(
-        lib.db, query, limit=100, user=user)
+    page = (
+        list_at_offset(lib.db, query, start, 100, user=user)
+        if start
+        else list_page(lib.db, query, limit=100, user=user)
+    )
     for _ in range(pages - 1):
         if not page:
             return
@@ -186,29 +233,67 @@ def measurements(lib: Library, n: int) -> list[tuple[str, Callable[[], Any]]]:
     for who, user in (("primary", primary), ("second", SECOND_USER)):
         for sort in ("date", "title", "site"):
             q = ListQuery(sort=sort)  # type: ignore[arg-type]
-            out.append((f"{who}: first page, all, by {sort}",
-                        lambda q=q, u=user: list_page(lib.db, q, limit=100, user=u)))
+            out.append(
+                (
+                    f"{who}: first page, all, by {sort}",
+                    lambda q=q, u=user: list_page(lib.db, q, limit=100, user=u),
+                )
+            )
         for view in ("unread", "starred", "archived", "inbox"):
             q = ListQuery(view=view)  # type: ignore[arg-type]
-            out.append((f"{who}: first page, {view}",
-                        lambda q=q, u=user: list_page(lib.db, q, limit=100, user=u)))
-            out.append((f"{who}: count, {view}",
-                        lambda q=q, u=user: count_articles(lib.db, q, user=u)))
+            out.append(
+                (
+                    f"{who}: first page, {view}",
+                    lambda q=q, u=user: list_page(lib.db, q, limit=100, user=u),
+                )
+            )
+            out.append(
+                (f"{who}: count, {view}", lambda q=q, u=user: count_articles(lib.db, q, user=u))
+            )
         q = ListQuery()
-        out.append((f"{who}: 10 pages by keyset from the middle",
-                    lambda q=q, u=user: walk(lib, q, u, 10, n // 2)))
+        out.append(
+            (
+                f"{who}: 10 pages by keyset from the middle",
+                lambda q=q, u=user: walk(lib, q, u, 10, n // 2),
+            )
+        )
         q = ListQuery(view="unread")
-        out.append((f"{who}: 10 unread pages by keyset from the start",
-                    lambda q=q, u=user: walk(lib, q, u, 10, 0)))
-        out.append((f"{who}: last unread page (exhausts the list)",
-                    lambda q=q, u=user: list_page(
-                        lib.db, q, after=(datetime(2000, 1, 1, tzinfo=UTC), 0),
-                        limit=100, backwards=True, user=u)))
+        out.append(
+            (
+                f"{who}: 10 unread pages by keyset from the start",
+                lambda q=q, u=user: walk(lib, q, u, 10, 0),
+            )
+        )
+        out.append(
+            (
+                f"{who}: last unread page (exhausts the list)",
+                lambda q=q, u=user: list_page(
+                    lib.db,
+                    q,
+                    after=(datetime(2000, 1, 1, tzinfo=UTC), 0),
+                    limit=100,
+                    backwards=True,
+                    user=u,
+                ),
+            )
+        )
         out.append((f"{who}: header counts", lambda u=user: library_counts(lib.db, user=u)))
-    for query in ("okapi", "zebra heron", '"ground operation"', "terminal*", "zebra is:unread",
-                  "okapi in:comments", "okapi in:notes", "tag:tag3 reader"):
-        out.append((f"search {query!r} (limit 50)",
-                    lambda q=query: search(lib.db, q, limit=50, user=primary)))
+    for query in (
+        "okapi",
+        "zebra heron",
+        '"ground operation"',
+        "terminal*",
+        "zebra is:unread",
+        "okapi in:comments",
+        "okapi in:notes",
+        "tag:tag3 reader",
+    ):
+        out.append(
+            (
+                f"search {query!r} (limit 50)",
+                lambda q=query: search(lib.db, q, limit=50, user=primary),
+            )
+        )
     return out
 
 
@@ -249,8 +334,11 @@ def _build_if_empty(lib: Library, n: int) -> float | None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="articles (default 100000)")
-    parser.add_argument("--pg", default=os.environ.get("TUIREADER_TEST_PG"),
-                        help="a PostgreSQL URL on the server to use")
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("TUIREADER_TEST_PG"),
+        help="a PostgreSQL URL on the server to use",
+    )
     parser.add_argument("--dir", type=Path, default=Path("/tmp"), help="where the SQLite file goes")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true")
@@ -269,7 +357,8 @@ def main(argv: list[str] | None = None) -> None:
         print("no --pg URL (or TUIREADER_TEST_PG): SQLite only", file=sys.stderr)
     plans = [measurements(lib, args.n) for _, lib in engines]
     header = f"{'median ms at ' + format(args.n, ',') + ' articles':<52}" + "".join(
-        f"{name:>12}" for name, _ in engines)
+        f"{name:>12}" for name, _ in engines
+    )
     print(header)
     print("-" * len(header))
     for i, (label, _) in enumerate(plans[0]):

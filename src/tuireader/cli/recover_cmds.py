@@ -17,7 +17,6 @@ import typer
 
 from tuireader.cli.common import JsonOpt, console, emit_json, fail, state
 from tuireader.cli.db_cmds import db_app
-from tuireader.store.salvage import check_file, find_backups, salvage
 
 __all__ = ["db_recover"]
 
@@ -46,6 +45,8 @@ def db_recover(
         fail("recover works on SQLite library files")
     if not path.is_file():
         fail(f"{path} does not exist")
+    from tuireader.store.salvage import check_file, find_backups, salvage
+
     health = check_file(path)
     backups = [(b, check_file(b)) for b in find_backups(path)]
     result: dict[str, object] = {
