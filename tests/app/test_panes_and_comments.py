@@ -35,6 +35,10 @@ async def test_wide_layout_shows_three_panes_and_tab_cycles_focus(make) -> None:
         assert screen.focused_pane() == "list"
         await pilot.press("tab")
         assert screen.focused_pane() == "reader"
+        active = [
+            p for p in ("list", "reader", "comments") if screen.pane_title(p).has_class("-active")
+        ]
+        assert active == ["reader"]  # the focused pane's title is marked
         await pilot.press("tab")
         assert screen.focused_pane() == "comments"
         await pilot.press("tab")

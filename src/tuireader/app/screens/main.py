@@ -4,8 +4,9 @@
 - 80 to 119 columns: list and reader; ``c`` shows the comments in place of the reader.
 - Below 80 columns, or 24 rows or fewer: one pane at a time; Enter goes in, Esc comes back.
 
-The screen owns the flows between panes (open, search, back); the article
-actions (star, read, archive, tags, filters, links) are in :mod:`article_actions`.
+The screen owns the flows between panes (open, back); the article actions
+(star, read, archive, tags, filters, links) are in :mod:`article_actions` and
+the search flow in :mod:`search_flow`.
 """
 
 from __future__ import annotations
@@ -23,16 +24,14 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tuireader.app.keymap import bindings_for
-from tuireader.app.links import notify_plain
 from tuireader.app.messages import (
     ArticleChanged,
     ArticleLoaded,
     CountsChanged,
     ReaderChunk,
-    SearchDone,
-    SearchFailed,
 )
 from tuireader.app.screens.article_actions import ArticleActions
+from tuireader.app.screens.search_flow import SearchFlow
 from tuireader.app.widgets.article_list import ArticleList
 from tuireader.app.widgets.comment_tree import CommentDetail, CommentTree
 from tuireader.app.widgets.footer import ReaderFooter
@@ -55,7 +54,7 @@ def layout_for(width: int, height: int) -> Mode:
     return "wide" if width >= 120 else "medium"
 
 
-class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
+class MainScreen(ArticleActions, SearchFlow, ReportWorkerErrors, Screen[None]):
     """Everything the reader does happens here."""
 
     BINDINGS = bindings_for("screen")
@@ -380,71 +379,3 @@ class MainScreen(ArticleActions, ReportWorkerErrors, Screen[None]):
         else:
             context = articles.spec.describe()
         self.query_one(ListStatus).show_position(articles.cursor, articles.total, context)
-
-    # -- search -----------------------------------------------------------------------------------
-
-    def action_search(self) -> None:
-        """``/``: show the search box."""
-        if self.mode == "narrow":
-            self.show_pane("list")
-        search = self.query_one("#search", Input)
-        search.add_class("-active")
-        search.focus()
-
-    def _hide_search(self) -> None:
-        self.query_one("#search", Input).remove_class("-active")
-        self.articles.focus()
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        query = event.value.strip()
-        if not query:
-            self._hide_search()
-            return
-        self._run_search(query)
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _run_search(self, query: str) -> None:
-        try:
-            result = self.app.backend.search(query)  # type: ignore[attr-defined]
-        except ValueError as exc:  # SearchError: a message for the user
-            self.post_message(SearchFailed(str(exc)))
-            return
-        self.post_message(SearchDone(result))
-
-    def on_search_done(self, message: SearchDone) -> None:
-        """Show the results in place of the list."""
-        result = message.result
-        self.search_terms = result.terms
-        self.articles.show_results(result)
-        title = f"Search ({len(result.hits)})"
-        self.pane_title("list").set_title(title)
-        self._hide_search()
-        if not result.hits:
-            notify_plain(self.app, f"Nothing found for: {result.query}", severity="warning")
-
-    def on_search_failed(self, message: SearchFailed) -> None:
-        """Say why the query could not be searched."""
-        notify_plain(self.app, message.message, title="Search", severity="warning")
-
-    def _match(self, forward: bool) -> None:
-        pane = self.focused_pane()
-        if pane == "reader" and self.reader.find_match(forward) is not None:
-            return
-        articles = self.articles
-        if articles.in_search and pane != "reader":
-            articles.move_cursor(articles.cursor + (1 if forward else -1))
-            return
-        if pane == "reader":
-            notify_plain(self.app, "No more matches in this article.", severity="warning")
-        elif not articles.in_search:
-            notify_plain(self.app, "Search first with /.", severity="warning")
-
-    def action_next_match(self) -> None:
-        """``n``: the next match in the reader, or the next result in the list."""
-        self._match(True)
-
-    def action_previous_match(self) -> None:
-        """``N``: the previous match or result."""
-        self._match(False)
