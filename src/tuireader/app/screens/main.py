@@ -70,7 +70,6 @@ class MainScreen(ArticleActions, SearchFlow, ReportWorkerErrors, Screen[None]):
         self.ready = False
         """True once mounted: the app may then hand it the library."""
         self._doc_counter = 0
-        self._focus_pending = -1
 
     def compose(self) -> ComposeResult:
         """Header, the three panes, footer."""
@@ -275,11 +274,9 @@ class MainScreen(ArticleActions, SearchFlow, ReportWorkerErrors, Screen[None]):
         width = self.reader.text_width if self.reader.size.width else self.app.size.width - 6
         mark = self.app.settings.mark_read_on_open  # type: ignore[attr-defined]
         self._load_article(article_id, self._doc_counter, width, mark)
-        # The reader takes the focus when the article arrives: a focus change repaints
-        # the whole screen, so it is done once, in the frame that shows the article.
-        self.show_pane("reader", focus=False)
-        self._focus_pending = self._doc_counter
-        self.set_timer(0.3, self._focus_reader)
+        # The reader takes the focus at once, so the keys that follow Enter (Tab, j...)
+        # act where the reader expects them, even while the article is loading.
+        self.show_pane("reader")
 
     @work(thread=True, exclusive=True, group="open-article", exit_on_error=False)
     def _load_article(self, article_id: int, doc_id: int, width: int, mark_read: bool) -> None:
@@ -311,7 +308,6 @@ class MainScreen(ArticleActions, SearchFlow, ReportWorkerErrors, Screen[None]):
         if message.doc_id != self._doc_counter:
             return
         view = message.view
-        self._focus_reader()
         self.reader.begin(view, message.doc_id, restore_offset=view.reading_position)
         self.comments.show_thread(view.comments, message.previous_open)
         self._title_comments()
@@ -320,13 +316,6 @@ class MainScreen(ArticleActions, SearchFlow, ReportWorkerErrors, Screen[None]):
             self._show_comment(node.data if node is not None else None)
         else:
             self.query_one("#comment-detail", CommentDetail).show_text(Text("No comments."))
-
-    def _focus_reader(self) -> None:
-        """Focus the reader once after an open (unless the user went elsewhere meanwhile)."""
-        if self._focus_pending == self._doc_counter:
-            self._focus_pending = -1
-            if self.focused is self.articles or self.focused is None:
-                self.reader.focus()
 
     def _title_comments(self) -> None:
         tree = self.comments
