@@ -100,6 +100,11 @@ async def test_narrow_layout_shows_one_pane_enter_in_escape_out(make, size) -> N
         await pilot.press("h")
         await pilot.pause()
         assert visible(screen) == ["list"]
+        await pilot.press("enter", "slash")  # search from the reader: back to the list, typing
+        await settle(pilot)
+        await pilot.press(*"agree", "enter")
+        await settle(pilot)
+        assert visible(screen) == ["list"] and screen.articles.in_search
 
 
 async def test_resizing_switches_layouts(make) -> None:

@@ -35,7 +35,7 @@ class SearchFlow:
     def action_search(self) -> None:
         """``/``: show the search box."""
         if self.mode == "narrow":
-            self.show_pane("list")
+            self.show_pane("list", focus=False)  # type: ignore[attr-defined]  # the box takes it
         search = self.query_one("#search", Input)  # type: ignore[attr-defined]
         search.add_class("-active")
         search.focus()
