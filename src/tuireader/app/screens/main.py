@@ -24,6 +24,7 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tuireader.app.keymap import bindings_for
+from tuireader.app.links import notify_plain
 from tuireader.app.messages import (
     ArticleChanged,
     ArticleLoaded,
@@ -70,6 +71,7 @@ class MainScreen(ArticleActions, SearchFlow, ReportWorkerErrors, Screen[None]):
         self.ready = False
         """True once mounted: the app may then hand it the library."""
         self._doc_counter = 0
+        self._select_comment: int | None = None
 
     def compose(self) -> ComposeResult:
         """Header, the three panes, footer."""
@@ -261,14 +263,19 @@ class MainScreen(ArticleActions, SearchFlow, ReportWorkerErrors, Screen[None]):
 
     @on(ArticleList.Selected)
     def _open_selected(self, message: ArticleList.Selected) -> None:
-        self.open_article(message.summary.id, from_search=message.hit is not None)
+        hit = message.hit
+        comment_id = hit.comment_id if hit is not None and hit.where == "comment" else None
+        self.open_article(message.summary.id, from_search=hit is not None, comment_id=comment_id)
 
-    def open_article(self, article_id: int, *, from_search: bool = False) -> None:
+    def open_article(
+        self, article_id: int, *, from_search: bool = False, comment_id: int | None = None
+    ) -> None:
         """Open *article_id* in the reader (saving the position in the previous one)."""
         self.save_position()
         self._doc_counter += 1
         self.reader.show_placeholder("Loading…")
         self.reader.doc_id = self._doc_counter
+        self._select_comment = comment_id
         terms = self.search_terms if from_search else ()
         self.reader.set_highlights(terms)
         width = self.reader.text_width if self.reader.size.width else self.app.size.width - 6
@@ -310,6 +317,8 @@ class MainScreen(ArticleActions, SearchFlow, ReportWorkerErrors, Screen[None]):
         view = message.view
         self.reader.begin(view, message.doc_id, restore_offset=view.reading_position)
         self.comments.show_thread(view.comments, message.previous_open)
+        if self._select_comment is not None and self.comments.select_comment(self._select_comment):
+            notify_plain(self.app, "The match is in a comment: press c to read it.")
         self._title_comments()
         node = self.comments.cursor_node
         if view.comments:
