@@ -70,6 +70,9 @@ class MainScreen(ArticleActions, SearchFlow, ReportWorkerErrors, Screen[None]):
         self.search_terms: tuple[tuple[str, bool], ...] = ()
         self.ready = False
         """True once mounted: the app may then hand it the library."""
+        self.late_ready = False
+        """True once the search box and the comment tree are mounted (after the first frame)."""
+        self._late_article: ArticleLoaded | None = None
         self._doc_counter = 0
         self._select_comment: int | None = None
 
@@ -82,7 +85,6 @@ class MainScreen(ArticleActions, SearchFlow, ReportWorkerErrors, Screen[None]):
         with Horizontal(id="panes"):
             with Vertical(id="list-pane", classes="pane"):
                 yield PaneTitle("Articles", id="list-title")
-                yield Input(placeholder=SEARCH_HELP, id="search")
                 yield ArticleList(id="articles")
                 yield ListStatus(id="list-status")
             with Vertical(id="reader-pane", classes="pane"):
@@ -90,8 +92,6 @@ class MainScreen(ArticleActions, SearchFlow, ReportWorkerErrors, Screen[None]):
                 yield ReaderView(id="reader")
             with Vertical(id="comments-pane", classes="pane"):
                 yield PaneTitle("Comments", id="comments-title")
-                yield CommentTree(id="comments", clock=self.app.clock)  # type: ignore[attr-defined]
-                yield CommentDetail(id="comment-detail")
         yield ReaderFooter()
 
     # -- shortcuts to the widgets ---------------------------------------------------------
@@ -112,7 +112,9 @@ class MainScreen(ArticleActions, SearchFlow, ReportWorkerErrors, Screen[None]):
         return self.query_one("#comments", CommentTree)
 
     def pane_widget(self, pane: str) -> Widget:
-        """The focusable widget of *pane*."""
+        """The focusable widget of *pane* (the reader stands in for the comments at start-up)."""
+        if pane == "comments" and not self.late_ready:
+            return self.reader
         return {"list": self.articles, "reader": self.reader, "comments": self.comments}[pane]
 
     def pane_title(self, pane: str) -> PaneTitle:
@@ -126,12 +128,27 @@ class MainScreen(ArticleActions, SearchFlow, ReportWorkerErrors, Screen[None]):
             self.pane_title(pane).set_class(pane == active, "-active")
 
     def on_mount(self) -> None:
-        """Lay out for the terminal, title the panes, focus the list."""
+        """Focus the list; add the search box and the comment tree after the first frame."""
         self.articles.cursor_listener = self._show_position
         self.articles.focus()
         self.ready = True
         if getattr(self.app, "backend", None) is not None:
             self.library_ready()
+        self.call_after_refresh(self._mount_late)
+
+    async def _mount_late(self) -> None:
+        """Mount the widgets the first frame can do without (their CSS is parsed then)."""
+        await self.query_one("#list-pane").mount(
+            Input(placeholder=SEARCH_HELP, id="search"), before=self.articles
+        )
+        await self.query_one("#comments-pane").mount(
+            CommentTree(id="comments", clock=self.app.clock),  # type: ignore[attr-defined]
+            CommentDetail(id="comment-detail"),
+        )
+        self.late_ready = True
+        if self._late_article is not None:
+            message, self._late_article = self._late_article, None
+            self._show_thread(message)
 
     def library_ready(self) -> None:
         """The library is open (or changed): load the list and the counts."""
@@ -235,8 +252,8 @@ class MainScreen(ArticleActions, SearchFlow, ReportWorkerErrors, Screen[None]):
 
     def action_back(self) -> None:
         """Esc: leave the search box, go back a pane, close comments, leave search results."""
-        search = self.query_one("#search", Input)
-        if search.has_focus:
+        search = self.query("#search")
+        if search and search.first().has_focus:
             self._hide_search()
             return
         pane = self.focused_pane()
@@ -316,6 +333,13 @@ class MainScreen(ArticleActions, SearchFlow, ReportWorkerErrors, Screen[None]):
             return
         view = message.view
         self.reader.begin(view, message.doc_id, restore_offset=view.reading_position)
+        if self.late_ready:
+            self._show_thread(message)
+        else:
+            self._late_article = message
+
+    def _show_thread(self, message: ArticleLoaded) -> None:
+        view = message.view
         self.comments.show_thread(view.comments, message.previous_open)
         if self._select_comment is not None and self.comments.select_comment(self._select_comment):
             notify_plain(self.app, "The match is in a comment: press c to read it.")

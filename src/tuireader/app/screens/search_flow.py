@@ -34,6 +34,8 @@ class SearchFlow:
 
     def action_search(self) -> None:
         """``/``: show the search box."""
+        if not self.late_ready:  # type: ignore[attr-defined]
+            return
         if self.mode == "narrow":
             self.show_pane("list", focus=False)  # type: ignore[attr-defined]  # the box takes it
         search = self.query_one("#search", Input)  # type: ignore[attr-defined]
