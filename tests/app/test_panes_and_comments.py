@@ -35,6 +35,10 @@ async def test_wide_layout_shows_three_panes_and_tab_cycles_focus(make) -> None:
         assert screen.focused_pane() == "list"
         await pilot.press("tab")
         assert screen.focused_pane() == "reader"
+        active = [
+            p for p in ("list", "reader", "comments") if screen.pane_title(p).has_class("-active")
+        ]
+        assert active == ["reader"]  # the focused pane's title is marked
         await pilot.press("tab")
         assert screen.focused_pane() == "comments"
         await pilot.press("tab")
@@ -96,6 +100,11 @@ async def test_narrow_layout_shows_one_pane_enter_in_escape_out(make, size) -> N
         await pilot.press("h")
         await pilot.pause()
         assert visible(screen) == ["list"]
+        await pilot.press("enter", "slash")  # search from the reader: back to the list, typing
+        await settle(pilot)
+        await pilot.press(*"agree", "enter")
+        await settle(pilot)
+        assert visible(screen) == ["list"] and screen.articles.in_search
 
 
 async def test_resizing_switches_layouts(make) -> None:

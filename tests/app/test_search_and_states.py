@@ -223,3 +223,19 @@ async def test_ctrl_t_switches_light_and_dark(make) -> None:
         assert app.theme == "tuireader-light"
         await pilot.press("ctrl+t")
         assert app.theme == "tuireader-dark"
+
+
+async def test_a_comment_hit_selects_the_matching_comment(make) -> None:
+    from tuireader.app.widgets.comment_tree import CommentTree
+
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await search(pilot, "detail in:comments")
+        hit = app.screen.query_one(ArticleList).current_hit
+        assert hit.where == "comment" and hit.comment_id is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        tree = app.screen.query_one(CommentTree)
+        assert tree.cursor_node.data.id == hit.comment_id
+        assert any("match is in a comment" in n.message for n in app._notifications)

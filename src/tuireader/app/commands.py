@@ -44,7 +44,8 @@ class ActionsProvider(Provider):
         selector = _WIDGET_IDS.get(spec.target)
         if selector is None:
             return None
-        return main.query_one(selector)
+        found = main.query(selector)  # the comment tree is mounted after the first frame
+        return found.first() if found else None
 
     def _commands(self) -> list[tuple[KeySpec, DOMNode]]:
         found = []

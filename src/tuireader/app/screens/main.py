@@ -4,8 +4,9 @@
 - 80 to 119 columns: list and reader; ``c`` shows the comments in place of the reader.
 - Below 80 columns, or 24 rows or fewer: one pane at a time; Enter goes in, Esc comes back.
 
-The screen owns the flows between panes (open, search, back); the article
-actions (star, read, archive, tags, filters, links) are in :mod:`article_actions`.
+The screen owns the flows between panes (open, back); the article actions
+(star, read, archive, tags, filters, links) are in :mod:`article_actions` and
+the search flow in :mod:`search_flow`.
 """
 
 from __future__ import annotations
@@ -29,11 +30,10 @@ from tuireader.app.messages import (
     ArticleLoaded,
     CountsChanged,
     ReaderChunk,
-    SearchDone,
-    SearchFailed,
 )
 from tuireader.app.screens.article_actions import ArticleActions
 from tuireader.app.screens.note_actions import NoteActions
+from tuireader.app.screens.search_flow import SearchFlow
 from tuireader.app.screens.web_actions import WebActions
 from tuireader.app.widgets.article_list import ArticleList
 from tuireader.app.widgets.comment_tree import CommentDetail, CommentTree
@@ -59,7 +59,9 @@ def layout_for(width: int, height: int) -> Mode:
     return "wide" if width >= 120 else "medium"
 
 
-class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Screen[None]):
+class MainScreen(
+    ArticleActions, SearchFlow, NoteActions, WebActions, ReportWorkerErrors, Screen[None]
+):
     """Everything the reader does happens here."""
 
     BINDINGS = bindings_for("screen")
@@ -74,9 +76,12 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
         self.search_terms: tuple[tuple[str, bool], ...] = ()
         self.ready = False
         """True once mounted: the app may then hand it the library."""
+        self.late_ready = False
+        """True once the search box and the comment tree are mounted (after the first frame)."""
+        self._late_article: ArticleLoaded | None = None
         self._doc_counter = 0
         self._open_at: int | None = None
-        self._focus_pending = -1
+        self._select_comment: int | None = None
 
     def compose(self) -> ComposeResult:
         """Header, the three panes, footer."""
@@ -87,7 +92,6 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
         with Horizontal(id="panes"):
             with Vertical(id="list-pane", classes="pane"):
                 yield PaneTitle("Articles", id="list-title")
-                yield Input(placeholder=SEARCH_HELP, id="search")
                 yield ArticleList(id="articles")
                 yield ListStatus(id="list-status")
             with Vertical(id="reader-pane", classes="pane"):
@@ -97,8 +101,6 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
                 yield SelectionBar(id="selection-bar")
             with Vertical(id="comments-pane", classes="pane"):
                 yield PaneTitle("Comments", id="comments-title")
-                yield CommentTree(id="comments", clock=self.app.clock)  # type: ignore[attr-defined]
-                yield CommentDetail(id="comment-detail")
         yield ReaderFooter()
 
     # -- shortcuts to the widgets ---------------------------------------------------------
@@ -119,7 +121,9 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
         return self.query_one("#comments", CommentTree)
 
     def pane_widget(self, pane: str) -> Widget:
-        """The focusable widget of *pane*."""
+        """The focusable widget of *pane* (the reader stands in for the comments at start-up)."""
+        if pane == "comments" and not self.late_ready:
+            return self.reader
         return {"list": self.articles, "reader": self.reader, "comments": self.comments}[pane]
 
     def pane_title(self, pane: str) -> PaneTitle:
@@ -133,12 +137,27 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
             self.pane_title(pane).set_class(pane == active, "-active")
 
     def on_mount(self) -> None:
-        """Lay out for the terminal, title the panes, focus the list."""
+        """Focus the list; add the search box and the comment tree after the first frame."""
         self.articles.cursor_listener = self._show_position
         self.articles.focus()
         self.ready = True
         if getattr(self.app, "backend", None) is not None:
             self.library_ready()
+        self.call_after_refresh(self._mount_late)
+
+    async def _mount_late(self) -> None:
+        """Mount the widgets the first frame can do without (their CSS is parsed then)."""
+        await self.query_one("#list-pane").mount(
+            Input(placeholder=SEARCH_HELP, id="search"), before=self.articles
+        )
+        await self.query_one("#comments-pane").mount(
+            CommentTree(id="comments", clock=self.app.clock),  # type: ignore[attr-defined]
+            CommentDetail(id="comment-detail"),
+        )
+        self.late_ready = True
+        if self._late_article is not None:
+            message, self._late_article = self._late_article, None
+            self._show_thread(message)
 
     def library_ready(self) -> None:
         """The library is open (or changed): load the list and the counts."""
@@ -242,8 +261,8 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
 
     def action_back(self) -> None:
         """Esc: leave the search box, go back a pane, close comments, leave search results."""
-        search = self.query_one("#search", Input)
-        if search.has_focus:
+        search = self.query("#search")
+        if search and search.first().has_focus:
             self._hide_search()
             return
         pane = self.focused_pane()
@@ -270,31 +289,38 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
 
     @on(ArticleList.Selected)
     def _open_selected(self, message: ArticleList.Selected) -> None:
-        self.open_article(message.summary.id, from_search=message.hit is not None)
+        hit = message.hit
+        comment_id = hit.comment_id if hit is not None and hit.where == "comment" else None
+        self.open_article(message.summary.id, from_search=hit is not None, comment_id=comment_id)
 
     def open_article(
-        self, article_id: int, *, from_search: bool = False, at: int | None = None
+        self,
+        article_id: int,
+        *,
+        from_search: bool = False,
+        comment_id: int | None = None,
+        at: int | None = None,
     ) -> None:
         """Open *article_id* in the reader (saving the position in the previous one).
 
-        *at* is an offset of the article's text to show (a highlight), instead of
-        the reading position.
+        *comment_id* selects that comment in the thread (a search hit); *at* is an
+        offset of the article's text to show (a highlight) instead of the reading
+        position.
         """
         self.save_position()
         self._open_at = at
         self._doc_counter += 1
         self.reader.show_placeholder("Loading…")
         self.reader.doc_id = self._doc_counter
+        self._select_comment = comment_id
         terms = self.search_terms if from_search else ()
         self.reader.set_highlights(terms)
         width = self.reader.text_width if self.reader.size.width else self.app.size.width - 6
         mark = self.app.settings.mark_read_on_open  # type: ignore[attr-defined]
         self._load_article(article_id, self._doc_counter, width, mark)
-        # The reader takes the focus when the article arrives: a focus change repaints
-        # the whole screen, so it is done once, in the frame that shows the article.
-        self.show_pane("reader", focus=False)
-        self._focus_pending = self._doc_counter
-        self.set_timer(0.3, self._focus_reader)
+        # The reader takes the focus at once, so the keys that follow Enter (Tab, j...)
+        # act where the reader expects them, even while the article is loading.
+        self.show_pane("reader")
 
     @work(thread=True, exclusive=True, group="open-article", exit_on_error=False)
     def _load_article(self, article_id: int, doc_id: int, width: int, mark_read: bool) -> None:
@@ -326,25 +352,26 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
         if message.doc_id != self._doc_counter:
             return
         view = message.view
-        self._focus_reader()
         at, self._open_at = self._open_at, None
         restore = at if at is not None else view.reading_position
         self.reader.begin(view, message.doc_id, restore_offset=restore)
         self.notes_for_article(view)
+        if self.late_ready:
+            self._show_thread(message)
+        else:
+            self._late_article = message
+
+    def _show_thread(self, message: ArticleLoaded) -> None:
+        view = message.view
         self.comments.show_thread(view.comments, message.previous_open)
+        if self._select_comment is not None and self.comments.select_comment(self._select_comment):
+            notify_plain(self.app, "The match is in a comment: press c to read it.")
         self._title_comments()
         node = self.comments.cursor_node
         if view.comments:
             self._show_comment(node.data if node is not None else None)
         else:
             self.query_one("#comment-detail", CommentDetail).show_text(Text("No comments."))
-
-    def _focus_reader(self) -> None:
-        """Focus the reader once after an open (unless the user went elsewhere meanwhile)."""
-        if self._focus_pending == self._doc_counter:
-            self._focus_pending = -1
-            if self.focused is self.articles or self.focused is None:
-                self.reader.focus()
 
     def _title_comments(self) -> None:
         tree = self.comments
@@ -398,71 +425,3 @@ class MainScreen(ArticleActions, NoteActions, WebActions, ReportWorkerErrors, Sc
         else:
             context = articles.spec.describe()
         self.query_one(ListStatus).show_position(articles.cursor, articles.total, context)
-
-    # -- search -----------------------------------------------------------------------------------
-
-    def action_search(self) -> None:
-        """``/``: show the search box."""
-        if self.mode == "narrow":
-            self.show_pane("list")
-        search = self.query_one("#search", Input)
-        search.add_class("-active")
-        search.focus()
-
-    def _hide_search(self) -> None:
-        self.query_one("#search", Input).remove_class("-active")
-        self.articles.focus()
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        query = event.value.strip()
-        if not query:
-            self._hide_search()
-            return
-        self._run_search(query)
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _run_search(self, query: str) -> None:
-        try:
-            result = self.app.backend.search(query)  # type: ignore[attr-defined]
-        except ValueError as exc:  # SearchError: a message for the user
-            self.post_message(SearchFailed(str(exc)))
-            return
-        self.post_message(SearchDone(result))
-
-    def on_search_done(self, message: SearchDone) -> None:
-        """Show the results in place of the list."""
-        result = message.result
-        self.search_terms = result.terms
-        self.articles.show_results(result)
-        title = f"Search ({len(result.hits)})"
-        self.pane_title("list").set_title(title)
-        self._hide_search()
-        if not result.hits:
-            notify_plain(self.app, f"Nothing found for: {result.query}", severity="warning")
-
-    def on_search_failed(self, message: SearchFailed) -> None:
-        """Say why the query could not be searched."""
-        notify_plain(self.app, message.message, title="Search", severity="warning")
-
-    def _match(self, forward: bool) -> None:
-        pane = self.focused_pane()
-        if pane == "reader" and self.reader.find_match(forward) is not None:
-            return
-        articles = self.articles
-        if articles.in_search and pane != "reader":
-            articles.move_cursor(articles.cursor + (1 if forward else -1))
-            return
-        if pane == "reader":
-            notify_plain(self.app, "No more matches in this article.", severity="warning")
-        elif not articles.in_search:
-            notify_plain(self.app, "Search first with /.", severity="warning")
-
-    def action_next_match(self) -> None:
-        """``n``: the next match in the reader, or the next result in the list."""
-        self._match(True)
-
-    def action_previous_match(self) -> None:
-        """``N``: the previous match or result."""
-        self._match(False)

@@ -137,6 +137,30 @@ class CommentTree(Tree[CommentNode]):
         """Add a lazy node's replies when it opens."""
         self._ensure_children(event.node)
 
+    def select_comment(self, comment_id: int) -> bool:
+        """Put the cursor on the comment *comment_id* (opening its ancestors); False if absent."""
+        by_id = {c.id: c for c in self.comments}
+        if comment_id not in by_id:
+            return False
+        path = []
+        current: CommentNode | None = by_id[comment_id]
+        while current is not None:
+            path.append(current.id)
+            current = by_id.get(current.parent_id) if current.parent_id is not None else None
+        node = self.root
+        for cid in reversed(path):
+            if node is not self.root:
+                self._ensure_children(node)
+            node.expand()
+            match = next(
+                (n for n in node.children if n.data is not None and n.data.id == cid), None
+            )
+            if match is None:
+                return False
+            node = match
+        self.call_after_refresh(self.move_cursor, node, animate=False)
+        return True
+
     # -- actions ------------------------------------------------------------------------------
 
     def action_toggle(self) -> None:

@@ -100,13 +100,16 @@ class RowPainter:
         marker = self.style("marker")
         meta = self.style("meta")
         third = g.note if summary.note_count else g.archived if summary.archived else " "
-        segments = [
-            Segment(" "),
-            Segment(g.unread if not summary.read else " ", marker),
-            Segment(g.star if summary.starred else " ", self.style("star")),
-            Segment(third, marker),
-            Segment(" "),
-        ]
+        unread = g.unread if not summary.read else " "
+        # As few segments as possible: each one costs a colour sequence on the wire.
+        if summary.starred:
+            segments = [
+                Segment(" " + unread, marker),
+                Segment(g.star, self.style("star")),
+                Segment(third + " ", marker),
+            ]
+        else:
+            segments = [Segment(" " + unread + " " + third + " ", marker)]
         tail: list[Segment] = []
         if width >= 44:
             count = str(summary.comment_count) if summary.comment_count else ""
@@ -121,7 +124,8 @@ class RowPainter:
         title_style = _BOLD if not summary.read else Style.null()
         title = fit(safe_line(summary.title) or "(untitled)", max(4, width - used))
         segments.append(Segment(title, title_style))
-        segments.extend(tail)
+        if tail:
+            segments.append(Segment("".join(s.text for s in tail) + " ", meta))
         return self._finish(segments, width, cursor)
 
     def snippet(self, hit: SearchHit, width: int, cursor: bool) -> Strip:
