@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from queue import Full, Queue
+from types import SimpleNamespace
 from typing import Any
 
 from tuireader.importers.model import ParsedArticle, ParsedNote
 from tuireader.store.library import MAX_COMMENT_DEPTH, dedup_key_for
+from tuireader.store.notes import place_highlight
 from tuireader.store.types import as_utc, utcnow
 from tuireader.store.users import current_user
 from tuireader.text import safe_line, safe_text, word_count
@@ -119,6 +121,11 @@ def prepare_article(parsed: ParsedArticle, now: datetime) -> tuple[Prepared, int
             continue
         seen_notes.add((row["text"], row["quote"]))
         note_comments.append(index.get(pn.comment_key, -1) if pn.comment_key else -1)
+        if row["quote"] is not None and not pn.comment_key:
+            # The same placement as Library.save_article: by position, quote and context.
+            spot = SimpleNamespace(**{k: row[k] for k in _ANCHOR_FIELDS})
+            place_highlight(spot, article["text"], trust_position=not pn.orphaned)
+            row.update({k: getattr(spot, k) for k in _ANCHOR_FIELDS})
         notes.append(row)
     tags = list(dict.fromkeys(t for t in (safe_line(raw)[:100] for raw in parsed.tags) if t))
     prepared = Prepared(
@@ -133,6 +140,9 @@ def prepare_article(parsed: ParsedArticle, now: datetime) -> tuple[Prepared, int
         tags=tags,
     )
     return prepared, duplicates
+
+
+_ANCHOR_FIELDS = ("quote", "prefix", "suffix", "start", "end", "orphaned")
 
 
 def _note_row(note: ParsedNote, now: datetime) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -121,7 +122,9 @@ def import_note(
             Note.text == body,
             Note.quote.is_(None) if quote is None else Note.quote == quote,  # type: ignore[union-attr]
         )
-    if fresh:
+    if fresh and created is not None:
+        # Dated notes of one import are all kept, even with equal times; an undated
+        # note repeated in one import is one note.
         same = same.where(Note.id.not_in(fresh))  # type: ignore[union-attr]
     if s.execute(same.limit(1)).first() is not None:
         return None
@@ -142,14 +145,15 @@ def import_note(
         updated=as_utc(parsed.updated) or created,
     )
     if quote is not None and comment_id is None:
-        _place(note, article_text, trust_position=not parsed.orphaned)
+        place_highlight(note, article_text, trust_position=not parsed.orphaned)
     s.add(note)
     s.flush()
     return note.id
 
 
-def _place(note: Note, text: str, *, trust_position: bool) -> None:
-    """Anchor an imported highlight in the article's text."""
+def place_highlight(note: Any, text: str, *, trust_position: bool) -> None:
+    """Anchor an imported highlight (a :class:`Note`, or any object with its fields)
+    in the article's text."""
     start, end, quote = note.start, note.end, note.quote or ""
     if (
         trust_position
