@@ -116,7 +116,7 @@ def test_kill_during_bulk_import(tmp_path: Path) -> None:
         start = r * PER_ROUND
         proc = spawn(BULK_CHILD, str(path), str(start), str(PER_ROUND), str(BATCH))
         _wait_ready(proc)
-        lines = _kill_after(proc, rng.uniform(0.0, 0.9 * duration))
+        lines = _kill_after(proc, rng.uniform(0.0, 0.7 * duration))
         committed = max(
             [int(x.split()[1]) for x in lines if x.startswith("committed")], default=start
         )
@@ -134,6 +134,10 @@ def test_kill_during_bulk_import(tmp_path: Path) -> None:
         assert in_round == set(range(start, start + len(in_round)))
         assert counts["comment"] == 10 * counts["article"]
         killed_mid += "finished" not in lines
+        if "finished" in lines:
+            # This run was quicker than the calibration (a warm cache, less load):
+            # aim the next kills earlier.
+            duration *= 0.8
     assert killed_mid >= rounds // 2, "most kills should land inside the import"
 
 
