@@ -72,7 +72,7 @@ def migrate(db: Database, *, target: str = "head") -> MigrationResult:
     """
     db.check_location()
     script = ScriptDirectory(str(_MIGRATIONS))
-    head = head_revision() if target == "head" else target
+    head = script.get_heads()[0] if target == "head" else target
     try:
         with db.engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
