@@ -1,5 +1,7 @@
 """The safe-text function every importer and widget uses."""
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -54,3 +56,11 @@ def test_property_no_unsafe_chars_and_idempotent(text: str) -> None:
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Zl", "Zp"))))
 def test_property_printable_text_unchanged(text: str) -> None:
     assert safe_text(text) == text
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_ascii_fast_paths_agree_with_the_general_rules(text: str) -> None:
+    """ASCII text takes byte-level fast paths; they must give what the regexes give."""
+    assert word_count(text) == len(re.findall(r"\w+", text))
+    expected = re.sub(r"\r\n?", "\n", text).translate(dict.fromkeys(map(ord, UNSAFE_CHARS)))
+    assert safe_text(text) == expected

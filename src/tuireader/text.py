@@ -28,6 +28,9 @@ _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _CHANGED = re.compile(
     "[" + re.escape("".join(sorted(UNSAFE_CHARS | {"\r", "\u2028", "\u2029"}))) + "]"
 )
+# The ASCII bytes safe_text changes (C0 but TAB and LF, CR, DEL): for ASCII text a
+# bytes.translate that deletes them is several times faster than the regex scan.
+_ASCII_CHANGED = bytes(c for c in range(0x80) if chr(c) in UNSAFE_CHARS or c == 0x0D)
 
 
 def safe_text(value: object | None) -> str:
@@ -43,7 +46,11 @@ def safe_text(value: object | None) -> str:
     if value is None:
         return ""
     text = value if type(value) is str else str(value)
-    if _CHANGED.search(text) is None:
+    if text.isascii():  # O(1) in CPython: a flag of the string
+        raw = text.encode("ascii")
+        if len(raw.translate(None, _ASCII_CHANGED)) == len(raw):
+            return text
+    elif _CHANGED.search(text) is None:
         return text
     text = _NEWLINES.sub("\n", text)
     return text.translate(_DROP)
@@ -60,12 +67,17 @@ def collapse_ws(text: str) -> str:
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# For ASCII text, every byte that is not a word character (``\w``) becomes a space:
+# splitting the result counts the words several times faster than the regex.
+_ASCII_NON_WORD = bytes(
+    c if (chr(c).isalnum() or c == 0x5F) and c < 0x80 else 0x20 for c in range(256)
+)
 
 
 def word_count(text: str) -> int:
     """Count words; CJK ideographs count one word each, as readers do."""
     if text.isascii():
-        return len(_WORD.findall(text))
+        return len(text.encode("ascii").translate(_ASCII_NON_WORD).split())
     count = 0
     for match in _WORD.finditer(text):
         token = match.group()
