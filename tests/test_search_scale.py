@@ -106,3 +106,14 @@ def test_comment_found_by_its_author_gets_fts5_snippet(lib: Library) -> None:
     hits = search(lib.db, "c in:comments")
     assert len(hits) == 12
     assert all(h.snippet.startswith("c: common reply") for h in hits)
+
+
+def test_ranking_looks_at_the_newest_rows(lib: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    """bm25 ranks the newest RANK_ROWS matches (filters applied first), never fewer than asked."""
+    late = "one zebra in a long text " + "of filler words " * 40
+    lib.save_article(ParsedArticle(title="Late", text=late, url="https://s.example/late"))
+    assert [h.article_id for h in search(lib.db, "zebra", limit=2)] == [4, 3]
+    monkeypatch.setattr(search_fts, "RANK_ROWS", 2)
+    assert [h.article_id for h in search(lib.db, "zebra", limit=2)] == [4, 13]
+    assert len(search(lib.db, "zebra", limit=4)) == 4  # the limit widens the window
+    assert [h.article_id for h in search(lib.db, "zebra is:starred", limit=1)] == [4]

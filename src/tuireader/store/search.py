@@ -232,7 +232,8 @@ def search(
     from tuireader.store.search_fts import search_fts
 
     params["q"] = fts_expression(parsed)
-    return search_fts(db, parsed, scopes, filters, note_filter, params, limit)
+    own_notes = " AND " + note_visible_sql(reader, params, "x")
+    return search_fts(db, parsed, scopes, filters, own_notes, params, limit)
 
 
 def _filter_only(db: Database, filters: str, params: dict[str, Any], limit: int) -> list[SearchHit]:

@@ -1,26 +1,30 @@
 """Full-text search on SQLite: the FTS5 indexes, on the driver's own connection.
 
 :func:`tuireader.store.search.search` hands over here on SQLite once the
-query is parsed.  Each scope (articles, comments, notes) is answered by one
-statement on the pooled ``sqlite3`` connection (SQLAlchemy's session and
-``text()`` cost about 0.1 ms a statement, several per query).
+query is parsed.  The statements run on the pooled ``sqlite3`` connection
+(SQLAlchemy's session and ``text()`` cost about 0.1 ms a statement): a probe,
+one statement per scope (articles, comments, notes) giving ``(rowid, score,
+article id)``, and once one hit per article is kept, one per scope reading
+the rows shown.
 
-*Broad* or *selective*: every distinct word of the query is first counted in
+*Broad* or *ranked*: every distinct word of the query is first counted in
 each scope, stopping at :data:`BROAD_ROWS`.  A scope where a term is in more
 rows than that is *broad* and answered newest first: FTS5 walks its doclists
 by rowid and stops at the limit, while bm25 would first read the whole
 doclist of that word to learn that it says next to nothing.  A phrase counts
 as broad when even its rarest word is (``"to the of"``: ranking it reads the
-lists of all three words).  Other scopes are ranked by bm25.
+lists of all three words).  Other scopes are ranked by bm25, among the newest
+:data:`RANK_ROWS` rows that match (and pass the filters): bm25 looks up each
+row's length, about 5 µs a row in a large library.
 
 Snippets are made in Python (:mod:`tuireader.store.snippet`) from the text
-the statement already read, and only for the hits returned, after one hit per
-article has been kept; FTS5's ``snippet()`` answers only for a row where
+read for the hits returned; FTS5's ``snippet()`` answers only for a row where
 Python finds no term.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,58 +43,78 @@ __all__ = ["search_fts", "BROAD_ROWS", "SHORT_PREFIX", "broad_scopes"]
 
 BROAD_ROWS = 2000
 """A word found in more rows than this makes a scope *broad*."""
+RANK_ROWS = 500
+"""A ranked scope ranks the newest this many rows that match (or *limit*, if more)."""
 SHORT_PREFIX = 3
 """A prefix search of at most this many characters (``in*``) is taken as broad unprobed:
 FTS5 merges the lists of every word with that prefix, and a probe would do it twice."""
 
-# Each scope: its FTS5 table (aliased ``f``), the joins to its article, the
-# columns of a hit, the columns a snippet is cut from, the column FTS5's own
-# snippet() uses (-1: the best), and the bm25 weights.
+# Each scope: its FTS5 table (aliased ``f``), its own table (``x``) and that row's
+# article, the bm25 weights, the column FTS5's own snippet() uses (-1: the best),
+# and the columns of a hit: comment id, note id, snippet prefix, snippet texts.
 _SCOPES = {
     "articles": (
         "article_fts",
-        " JOIN article a ON a.id = f.rowid",
-        "'article', NULL, NULL, '', a.title, a.text",
-        -1,
+        "article",
+        "x.id",
         "bm25(article_fts, 4.0, 1.0)",
+        -1,
+        "NULL, NULL, '', x.title, x.text",
     ),
     "comments": (
         "comment_fts",
-        " JOIN comment c ON c.id = f.rowid JOIN article a ON a.id = c.article_id",
-        "'comment', c.id, NULL, c.author || ': ', c.text, NULL",
-        1,
+        "comment",
+        "x.article_id",
         "bm25(comment_fts, 1.0, 1.0)",
+        1,
+        "x.id, NULL, x.author || ': ', x.text, NULL",
     ),
     "notes": (
         "note_fts",
-        " JOIN note n ON n.id = f.rowid JOIN article a ON a.id = n.article_id",
-        "'note', n.comment_id, n.id, '', n.text, n.quote",
-        -1,
+        "note",
+        "x.article_id",
         "bm25(note_fts, 1.0, 1.0)",
+        -1,
+        "x.comment_id, x.id, '', x.text, x.quote",
     ),
 }
-# The columns of every row: 0 rowid, 1 score, 2 article id, 3 title, 4 site,
-# 5 sort_date, 6 kind, 7 comment id, 8 note id, 9 snippet prefix, 10-11 snippet text.
-_HIT = "a.id, a.title, a.site, a.sort_date, {columns}"
 
 
-def _scope_sql(scope: str, filters: str, broad: bool) -> str:
-    """One statement: the hits of *scope*, newest first (*broad*) or best first by bm25."""
-    fts, joins, columns, _col, rank = _SCOPES[scope]
-    hit = _HIT.format(columns=columns)
+def _scope_sql(scope: str, filters: str, own_filter: str, broad: bool) -> str:
+    """The rows of *scope* as ``(rowid, score, article id)``: newest first, or by bm25.
+
+    *filters* are over the article ``a``, *own_filter* over the scope's row ``x``
+    (a comment, a note); a table is joined only when a filter needs it, or (own
+    rows, ranked) only for the rows returned.
+    """
+    fts, table, article, rank, _col, _hit = _SCOPES[scope]
+    own = table != "article" and bool(filters or own_filter or broad)
+    joins = f" JOIN {table} x ON x.id = f.rowid" if own else ""
+    art = article if own else "f.rowid"
+    if filters:
+        joins += f" JOIN article a ON a.id = {art}"
+    where = f" WHERE {fts} MATCH :q{filters}{own_filter}"
     if broad:
         # Newest first: FTS5 walks its doclists in rowid order and stops at the limit.
-        return (
-            f"SELECT f.rowid, 0.0, {hit} FROM {fts} f{joins}"
-            f" WHERE {fts} MATCH :q{filters} ORDER BY f.rowid DESC LIMIT :lim"
-        )
-    # Rank in a subquery (without joins unless a filter needs them), then join the
-    # `lim` best rows only: the subquery's LIMIT keeps SQLite from flattening it.
-    inner = (
-        f"SELECT f.rowid AS rid, {rank} AS score FROM {fts} f{joins if filters else ''}"
-        f" WHERE {fts} MATCH :q{filters} ORDER BY score LIMIT :lim"
+        newest = " ORDER BY f.rowid DESC LIMIT :lim"
+        return f"SELECT f.rowid, 0.0, {art} FROM {fts} f{joins}{where}{newest}"
+    # bm25 costs ≈5 µs a row (each row's length is looked up): rank the newest RANK_ROWS.
+    bound = f"SELECT f.rowid FROM {fts} f{joins}{where} ORDER BY f.rowid DESC LIMIT 1 OFFSET :skip"
+    inner = f"SELECT f.rowid AS rid, {rank} AS score, {art} AS aid FROM {fts} f{joins}{where}"
+    inner += f" AND f.rowid >= coalesce(({bound}), 0) ORDER BY score LIMIT :lim"
+    if own or table == "article":
+        return inner
+    # The subquery's LIMIT keeps SQLite from flattening it: only its rows are joined.
+    return f"SELECT r.rid, r.score, x.article_id FROM ({inner}) r JOIN {table} x ON x.id = r.rid"
+
+
+def _rows_sql(scope: str) -> str:
+    """The hits of the rowids in ``:ids`` (a JSON list): ``rowid, article, columns...``."""
+    _fts, table, article, _rank, _col, hit = _SCOPES[scope]
+    return (
+        f"SELECT x.id, a.id, a.title, a.site, a.sort_date, {hit} FROM {table} x"
+        f" JOIN article a ON a.id = {article} WHERE x.id IN (SELECT value FROM json_each(:ids))"
     )
-    return f"SELECT r.rid, r.score, {hit} FROM ({inner}) r{joins.replace('f.rowid', 'r.rid')}"
 
 
 def broad_scopes(con: sqlite3.Connection, scopes: list[str], terms: list[str]) -> set[str]:
@@ -173,26 +197,28 @@ def search_fts(
     """Search the FTS5 indexes of *scopes*; one hit per article, best first.
 
     *filters* are the operators as ``AND ...`` over the article ``a``;
-    *note_filter* limits notes (alias ``n``) to those the user sees; *params*
+    *note_filter* limits notes (alias ``x``) to those the user sees; *params*
     holds their values and ``q``, the FTS5 expression.
     """
     order = [scope for scope in ("articles", "comments", "notes") if scope in scopes]
-    best: dict[int, tuple[float, str, tuple[Any, ...]]] = {}
+    best: dict[int, tuple[float, str, int]] = {}
     with _connection(db) as con:
         try:
             broad = _broad(con, order, parsed.terms, parsed.prefix)
+            params["skip"] = max(RANK_ROWS, limit) - 1
             for scope in order:
                 if scope in broad and len(best) >= limit:
                     # Its hits would score 0.0 and sort after the `limit` already found.
                     continue
-                where = filters + (note_filter if scope == "notes" else "")
-                for row in con.execute(_scope_sql(scope, where, scope in broad), params):
-                    known = best.get(row[2])
-                    if known is None or row[1] < known[0]:
-                        best[row[2]] = (row[1], scope, row)
+                own = note_filter if scope == "notes" else ""
+                for rid, score, article_id in con.execute(
+                    _scope_sql(scope, filters, own, scope in broad), params
+                ):
+                    known = best.get(article_id)
+                    if known is None or score < known[0]:
+                        best[article_id] = (score, scope, rid)
             ranked = sorted(best.values(), key=lambda hit: hit[0])[:limit]
-            maker = Snippets(phrases(parsed.terms, parsed.prefix), params["ms"], params["me"])
-            return [_hit(con, maker, scope, row, params) for _score, scope, row in ranked]
+            return _hits(con, parsed, ranked, params)
         except sqlite3.OperationalError as exc:  # pragma: no cover - quoting should prevent it
             raise SearchError(f"cannot search for these words: {exc}") from exc
         except sqlite3.Error as exc:
@@ -200,14 +226,36 @@ def search_fts(
             raise DBAPIError.instance(None, None, exc, sqlite3.Error) from exc
 
 
+def _hits(
+    con: sqlite3.Connection,
+    parsed: ParsedQuery,
+    ranked: list[tuple[float, str, int]],
+    params: dict[str, Any],
+) -> list[SearchHit]:
+    """The hits of the *ranked* ``(score, scope, rowid)``, read and given snippets."""
+    rows: dict[tuple[str, int], tuple[Any, ...]] = {}
+    for scope in _SCOPES:
+        ids = [rid for _score, where, rid in ranked if where == scope]
+        if ids:
+            for row in con.execute(_rows_sql(scope), {"ids": json.dumps(ids)}):
+                rows[scope, row[0]] = row
+    maker = Snippets(phrases(parsed.terms, parsed.prefix), params["ms"], params["me"])
+    return [
+        _hit(con, maker, scope, score, rows[scope, rid], params)
+        for score, scope, rid in ranked
+        if (scope, rid) in rows
+    ]
+
+
 def _hit(
     con: sqlite3.Connection,
     maker: Snippets,
     scope: str,
+    score: float,
     row: tuple[Any, ...],
     params: dict[str, Any],
 ) -> SearchHit:
-    rid, score, article_id, title, site, sort_date, kind, cid, nid, lead, one, two = row
+    rid, article_id, title, site, sort_date, cid, nid, lead, one, two = row
     snippet = maker.make((one, two), lead)
     if snippet is None:
         snippet = lead + _fts_snippet(con, scope, rid, params)
@@ -218,7 +266,7 @@ def _hit(
         title=title,
         site=site,
         sort_date=as_utc(sort_date),  # type: ignore[arg-type]
-        where=kind,
+        where=scope.rstrip("s"),
         snippet=snippet,
         score=float(score or 0.0),
         comment_id=cid,
@@ -228,7 +276,7 @@ def _hit(
 
 def _fts_snippet(con: sqlite3.Connection, scope: str, rid: int, params: dict[str, Any]) -> str:
     """FTS5's own snippet of one row (when Python found no term in its text)."""
-    fts, _joins, _columns, column, _rank = _SCOPES[scope]
+    fts, _table, _article, _rank, column, _hit = _SCOPES[scope]
     row = con.execute(
         f"SELECT snippet({fts}, {column}, :ms, :me, '…', 12) FROM {fts}"
         f" WHERE {fts} MATCH :q AND rowid = :rid",
