@@ -117,3 +117,31 @@ def test_ranking_looks_at_the_newest_rows(lib: Library, monkeypatch: pytest.Monk
     assert [h.article_id for h in search(lib.db, "zebra", limit=2)] == [4, 13]
     assert len(search(lib.db, "zebra", limit=4)) == 4  # the limit widens the window
     assert [h.article_id for h in search(lib.db, "zebra is:starred", limit=1)] == [4]
+
+
+def test_short_prefix_read_newest_first_agrees_with_fts5(
+    lib: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A short prefix is answered by reading the newest rows; FTS5 gives the same hits."""
+    queries = ["com*", "zeb*", "com* zebra", "rep* in:comments", "com* is:starred", "yak c*"]
+    fts_statement = search_fts._scope_sql
+
+    def no_fts(*_args: object) -> str:
+        raise AssertionError("the newest rows hold the answer")
+
+    monkeypatch.setattr(search_fts, "_scope_sql", no_fts)
+    scanned = {q: search(lib.db, q, limit=5) for q in queries}
+    monkeypatch.setattr(search_fts, "_scope_sql", fts_statement)
+    monkeypatch.setattr(search_fts, "SCAN_ROWS", 0)  # never read: FTS5 answers
+    for q in queries:
+        assert search(lib.db, q, limit=5) == scanned[q], q
+    assert [h.article_id for h in scanned["com* is:starred"]] == [10, 7, 4, 1]
+    assert all(MATCH_START in h.snippet for h in scanned["zeb*"])
+
+
+def test_short_prefix_leaves_non_ascii_words_to_fts5(lib: Library) -> None:
+    """The tokenizer folds "Zébra" to "zebra": reading in Python gives up, FTS5 finds it."""
+    lib.save_article(ParsedArticle(title="Crossing", text="a Zébra", url="https://s.example/z"))
+    hits = search(lib.db, "zeb*")
+    assert [h.article_id for h in hits] == [13, 4, 3, 2]
+    assert f"{MATCH_START}Zébra{MATCH_END}" in hits[0].snippet

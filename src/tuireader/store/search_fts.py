@@ -108,6 +108,59 @@ def _scope_sql(scope: str, filters: str, own_filter: str, broad: bool) -> str:
     return f"SELECT r.rid, r.score, x.article_id FROM ({inner}) r JOIN {table} x ON x.id = r.rid"
 
 
+SCAN_ROWS = 1000
+"""Rows read newest first for a short prefix before FTS5 is asked instead."""
+_SCAN_BATCH = 200
+
+
+def _scan_sql(scope: str, filters: str, own_filter: str) -> str:
+    """The newest rows of *scope* below ``:below`` that pass the filters, with their text."""
+    _fts, table, article, _rank, _col, _hit = _SCOPES[scope]
+    if table == "article":
+        alias, source, art, columns = "a", "article a", "a.id", "a.title, a.text"
+    else:
+        alias, art = "x", article
+        source = f"{table} x" + (f" JOIN article a ON a.id = {article}" if filters else "")
+        columns = "x.author, x.text" if table == "comment" else "x.text, x.quote"
+    return (
+        f"SELECT {art}, {columns}, {alias}.id FROM {source}"
+        f" WHERE {alias}.id < :below{filters}{own_filter}"
+        f" ORDER BY {alias}.id DESC LIMIT {_SCAN_BATCH}"
+    )
+
+
+def _scan_newest(
+    con: sqlite3.Connection, scope: str, sql: str, maker: Snippets, params: dict[str, Any]
+) -> list[tuple[int, float, int]] | None:
+    """The newest rows of *scope* holding every term, found by reading them.
+
+    A short prefix (``in*``) makes FTS5 merge the lists of every word it begins,
+    ~0.2 s for ``the*`` in 100,000 articles, even for the newest 100 rows.  When
+    the newest :data:`SCAN_ROWS` rows hold enough matches, reading them is much
+    cheaper.  None when they do not, or when a row's words are not plain ASCII
+    (the tokenizer's own tables decide there): FTS5 answers then.
+    """
+    found: list[tuple[int, float, int]] = []
+    below, read = 1 << 62, 0
+    while read < SCAN_ROWS:
+        rows = con.execute(sql, {**params, "below": below}).fetchall()
+        for article_id, one, two, rid in rows:
+            verdict = maker.contains((one, two))
+            if verdict is None:
+                return None
+            if verdict:
+                found.append((rid, 0.0, article_id))
+                if len(found) >= params["lim"]:
+                    return found
+        if len(rows) < _SCAN_BATCH:
+            return found  # every row was read
+        read += len(rows)
+        if len(found) * SCAN_ROWS < params["lim"] * read:
+            return None  # at this rate SCAN_ROWS rows would not be enough
+        below = rows[-1][3]
+    return None
+
+
 def _rows_sql(scope: str) -> str:
     """The hits of the rowids in ``:ids`` (a JSON list): ``rowid, article, columns...``."""
     _fts, table, article, _rank, _col, hit = _SCOPES[scope]
@@ -155,11 +208,16 @@ def _probe_terms(terms: list[str], prefix: list[bool]) -> tuple[list[str], list[
     return single, groups
 
 
+def _short_prefix(terms: list[str], prefix: list[bool]) -> bool:
+    """True when a term is a prefix of at most :data:`SHORT_PREFIX` characters."""
+    return any(p and len(t) <= SHORT_PREFIX for t, p in zip(terms, prefix, strict=True))
+
+
 def _broad(
     con: sqlite3.Connection, order: list[str], terms: list[str], prefix: list[bool]
 ) -> set[str]:
     """The broad scopes: a word, or every word of a phrase, over BROAD_ROWS rows."""
-    if any(p and len(t) <= SHORT_PREFIX for t, p in zip(terms, prefix, strict=True)):
+    if _short_prefix(terms, prefix):
         return set(order)
     single, groups = _probe_terms(terms, prefix)
     broad = broad_scopes(con, order, single) if single else set()
@@ -205,20 +263,25 @@ def search_fts(
     with _connection(db) as con:
         try:
             broad = _broad(con, order, parsed.terms, parsed.prefix)
+            short = _short_prefix(parsed.terms, parsed.prefix)
+            maker = Snippets(phrases(parsed.terms, parsed.prefix), params["ms"], params["me"])
             params["skip"] = max(RANK_ROWS, limit) - 1
             for scope in order:
                 if scope in broad and len(best) >= limit:
                     # Its hits would score 0.0 and sort after the `limit` already found.
                     continue
                 own = note_filter if scope == "notes" else ""
-                for rid, score, article_id in con.execute(
-                    _scope_sql(scope, filters, own, scope in broad), params
-                ):
+                rows = None
+                if short:
+                    rows = _scan_newest(con, scope, _scan_sql(scope, filters, own), maker, params)
+                if rows is None:
+                    rows = con.execute(_scope_sql(scope, filters, own, scope in broad), params)
+                for rid, score, article_id in rows:
                     known = best.get(article_id)
                     if known is None or score < known[0]:
                         best[article_id] = (score, scope, rid)
             ranked = sorted(best.values(), key=lambda hit: hit[0])[:limit]
-            return _hits(con, parsed, ranked, params)
+            return _hits(con, maker, ranked, params)
         except sqlite3.OperationalError as exc:  # pragma: no cover - quoting should prevent it
             raise SearchError(f"cannot search for these words: {exc}") from exc
         except sqlite3.Error as exc:
@@ -228,7 +291,7 @@ def search_fts(
 
 def _hits(
     con: sqlite3.Connection,
-    parsed: ParsedQuery,
+    maker: Snippets,
     ranked: list[tuple[float, str, int]],
     params: dict[str, Any],
 ) -> list[SearchHit]:
@@ -239,7 +302,6 @@ def _hits(
         if ids:
             for row in con.execute(_rows_sql(scope), {"ids": json.dumps(ids)}):
                 rows[scope, row[0]] = row
-    maker = Snippets(phrases(parsed.terms, parsed.prefix), params["ms"], params["me"])
     return [
         _hit(con, maker, scope, score, rows[scope, rid], params)
         for score, scope, rid in ranked

@@ -22,7 +22,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import islice
 
 __all__ = ["Phrase", "Snippets", "fold", "phrases", "tokens", "WINDOW", "ELLIPSIS"]
 
@@ -30,8 +29,15 @@ WINDOW = 12
 """Tokens in a snippet (the ``12`` given to FTS5's ``snippet()``)."""
 ELLIPSIS = "…"
 _TOKEN = re.compile(r"[^\W_]+")
-_LOOKBACK = 100
-"""Characters read back for the tokens shown before a match."""
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+BACK = (WINDOW - 1) // 2
+"""Tokens shown before a match (as FTS5 centres a one-word match)."""
+_LOOKBACK = 20
+"""Characters read back per token wanted before a match."""
+_TOKENS = {n: re.compile(rf"(?:[\W_]*[^\W_]+){{1,{n}}}") for n in range(1, WINDOW + 1)}
+"""Up to n tokens (forwards, or backwards on reversed text)."""
+_EXACTLY = {n: re.compile(rf"(?:[\W_]*[^\W_]+){{{n}}}(?![^\W_])") for n in range(1, WINDOW + 1)}
+"""Exactly n whole tokens."""
 
 Span = tuple[int, int]
 
@@ -42,6 +48,11 @@ def fold(token: str) -> str:
     if low.isascii():
         return low
     return "".join(c for c in unicodedata.normalize("NFD", low) if not unicodedata.combining(c))
+
+
+def _token_char(char: str) -> bool:
+    """True for a character the tokenizer keeps in words (letters, digits, private use)."""
+    return char.isalnum() or unicodedata.category(char) == "Co"
 
 
 def tokens(text: str) -> list[str]:
@@ -102,6 +113,25 @@ class Snippets:
             for p in self.query
         ]
 
+    def contains(self, columns: Sequence[str | None]) -> bool | None:
+        """True when every term is in one of *columns*, as the index would find it.
+
+        None when unsure: a term or a column holds a letter or digit outside
+        ASCII, where the tokenizer's own folding tables decide.
+        """
+        if self._fast is None:
+            return None
+        lows = []
+        for text in columns:
+            if text:
+                if not text.isascii() and any(map(_token_char, set(_NON_ASCII.findall(text)))):
+                    return None
+                lows.append(text.lower())
+        return all(
+            any(self._find(pattern, low, 0, len(low)) is not None for low in lows)
+            for pattern in self._fast
+        )
+
     def make(self, columns: Sequence[str | None], prefix: str = "") -> str | None:
         """The snippet of the best of *columns*, or None when no term is found in them."""
         texts = [text for text in columns if text]
@@ -151,18 +181,38 @@ class Snippets:
         return 1000 * seen + len(marks), self._render(text, lo, hi, marks, at_start, at_end)
 
     def _bounds(self, text: str, first: int) -> tuple[int, int, bool, bool]:
-        """The window around the match at *first*: ``(start, end, at column start, at end)``."""
-        lo = max(0, first - _LOOKBACK)
-        starts = [m.start() for m in _TOKEN.finditer(text, lo, first)]
-        if lo > 0 and starts and starts[0] == lo and _TOKEN.match(text, lo - 1):
-            del starts[0]  # cut in the middle of a word
-        ends = [m.end() for m in islice(_TOKEN.finditer(text, first), WINDOW)]
-        n_after = min(len(ends), WINDOW - min((WINDOW - 1) // 2, len(starts)))
-        n_before = min(len(starts), WINDOW - n_after)
-        start = starts[len(starts) - n_before] if n_before else first
-        end = ends[n_after - 1] if n_after else first
-        at_end = n_after == len(ends) and (len(ends) < WINDOW or _TOKEN.search(text, end) is None)
-        return start, end, lo == 0 and n_before == len(starts), at_end
+        """The window around the match at *first*: ``(start, end, at column start, at end)``.
+
+        :data:`BACK` tokens before the match (more near the column's end, as
+        FTS5 does), :data:`WINDOW` in all.  The usual case, a match with
+        enough words on both sides, takes two regex calls.
+        """
+        lo = max(0, first - _LOOKBACK * BACK)
+        back = _EXACTLY[BACK].match(text[lo:first][::-1])
+        if back is not None and back.end() < first - lo:
+            after = _EXACTLY[WINDOW - BACK].match(text, first)
+            if after is not None:
+                start, end = first - back.end(), after.end()
+                return start, end, False, _TOKEN.search(text, end) is None
+        return self._bounds_near_edge(text, first)
+
+    def _bounds_near_edge(self, text: str, first: int) -> tuple[int, int, bool, bool]:
+        """:meth:`_bounds` near either end of the column (or among very long words)."""
+        ahead = _TOKENS[WINDOW].match(text, first)
+        n_ahead = len(_TOKEN.findall(text, first, ahead.end())) if ahead else 0
+        want = max(BACK, WINDOW - n_ahead)
+        lo = max(0, first - _LOOKBACK * want)
+        back = _TOKENS[want].match(text[lo:first][::-1])
+        start = first - back.end() if back else first
+        if start == lo and lo > 0 and _TOKEN.match(text, lo - 1):
+            # The reversed slice began in the middle of a word: drop that piece.
+            start = _TOKEN.match(text, lo).end()  # type: ignore[union-attr]
+            start = next_token.start() if (next_token := _TOKEN.search(text, start)) else first
+            start = min(start, first)
+        n_before = len(_TOKEN.findall(text, start, first))
+        after = _TOKENS[WINDOW - n_before].match(text, first) if n_before < WINDOW else None
+        end = after.end() if after else first
+        return start, end, _TOKEN.search(text, 0, start) is None, _TOKEN.search(text, end) is None
 
     # -- the slow path: every token folded ------------------------------------------------
 
