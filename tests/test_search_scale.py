@@ -109,7 +109,7 @@ def test_comment_found_by_its_author_gets_fts5_snippet(lib: Library) -> None:
 
 
 def test_ranking_looks_at_the_newest_rows(lib: Library, monkeypatch: pytest.MonkeyPatch) -> None:
-    """bm25 ranks the newest RANK_ROWS matches (filters applied first), never fewer than asked."""
+    """With RANK_ROWS set, bm25 ranks the newest matches (filters first), never fewer than asked."""
     late = "one zebra in a long text " + "of filler words " * 40
     lib.save_article(ParsedArticle(title="Late", text=late, url="https://s.example/late"))
     assert [h.article_id for h in search(lib.db, "zebra", limit=2)] == [4, 3]

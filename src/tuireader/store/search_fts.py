@@ -13,9 +13,8 @@ rows than that is *broad* and answered newest first: FTS5 walks its doclists
 by rowid and stops at the limit, while bm25 would first read the whole
 doclist of that word to learn that it says next to nothing.  A phrase counts
 as broad when even its rarest word is (``"to the of"``: ranking it reads the
-lists of all three words).  Other scopes are ranked by bm25, among the newest
-:data:`RANK_ROWS` rows that match (and pass the filters): bm25 looks up each
-row's length, about 5 µs a row in a large library.
+lists of all three words).  Other scopes are ranked by bm25 (over at most
+:data:`RANK_ROWS` newest matches, when that is set).
 
 Snippets are made in Python (:mod:`tuireader.store.snippet`) from the text
 read for the hits returned; FTS5's ``snippet()`` answers only for a row where
@@ -43,8 +42,12 @@ __all__ = ["search_fts", "BROAD_ROWS", "SHORT_PREFIX", "broad_scopes"]
 
 BROAD_ROWS = 2000
 """A word found in more rows than this makes a scope *broad*."""
-RANK_ROWS = 500
-"""A ranked scope ranks the newest this many rows that match (or *limit*, if more)."""
+RANK_ROWS: int | None = None
+"""When set, a ranked scope ranks only the newest this many matches (or *limit*, if more).
+
+bm25 looks up each row's length, ≈5 µs a row in a large library: 500 would make a
+ranked scope of 2,000 rows four times cheaper, but would change the hits of a third
+of the benchmark's queries for about 1 ms at the median (benchmarks/README.md)."""
 SHORT_PREFIX = 3
 """A prefix search of at most this many characters (``in*``) is taken as broad unprobed:
 FTS5 merges the lists of every word with that prefix, and a probe would do it twice."""
@@ -98,10 +101,11 @@ def _scope_sql(scope: str, filters: str, own_filter: str, broad: bool) -> str:
         # Newest first: FTS5 walks its doclists in rowid order and stops at the limit.
         newest = " ORDER BY f.rowid DESC LIMIT :lim"
         return f"SELECT f.rowid, 0.0, {art} FROM {fts} f{joins}{where}{newest}"
-    # bm25 costs ≈5 µs a row (each row's length is looked up): rank the newest RANK_ROWS.
-    bound = f"SELECT f.rowid FROM {fts} f{joins}{where} ORDER BY f.rowid DESC LIMIT 1 OFFSET :skip"
     inner = f"SELECT f.rowid AS rid, {rank} AS score, {art} AS aid FROM {fts} f{joins}{where}"
-    inner += f" AND f.rowid >= coalesce(({bound}), 0) ORDER BY score LIMIT :lim"
+    if RANK_ROWS is not None:  # only the newest RANK_ROWS (filters applied first)
+        bound = f"SELECT f.rowid FROM {fts} f{joins}{where} ORDER BY f.rowid DESC"
+        inner += f" AND f.rowid >= coalesce(({bound} LIMIT 1 OFFSET :skip), 0)"
+    inner += " ORDER BY score LIMIT :lim"
     if own or table == "article":
         return inner
     # The subquery's LIMIT keeps SQLite from flattening it: only its rows are joined.
@@ -265,7 +269,7 @@ def search_fts(
             broad = _broad(con, order, parsed.terms, parsed.prefix)
             short = _short_prefix(parsed.terms, parsed.prefix)
             maker = Snippets(phrases(parsed.terms, parsed.prefix), params["ms"], params["me"])
-            params["skip"] = max(RANK_ROWS, limit) - 1
+            params["skip"] = max(RANK_ROWS or 0, limit) - 1
             for scope in order:
                 if scope in broad and len(best) >= limit:
                     # Its hits would score 0.0 and sort after the `limit` already found.
