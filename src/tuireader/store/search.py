@@ -6,7 +6,7 @@ operators (``is:unread``, ``is:starred``, ``is:read``, ``is:archived``,
 ``in:articles``) and words; :func:`fts_expression` quotes every word as an FTS5
 string, so ``"``, ``AND``, ``*``, ``NEAR(``, ``(`` and ``-x`` are searched as
 words.  A trailing ``*`` on a word is kept as a prefix search.  On SQLite the
-FTS5 indexes answer, ranked by bm25 with a snippet; on PostgreSQL its own
+FTS5 indexes answer (:mod:`tuireader.store.search_fts`); on PostgreSQL its own
 full-text engine (:mod:`tuireader.store.search_pg`); on other engines a
 case-insensitive substring match answers.  ``is:`` filters use the searching
 user's own state, and only the notes they see are searched.
