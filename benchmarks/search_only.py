@@ -23,7 +23,7 @@ for extra in (HERE.parent / "src", HERE):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-from run import search_queries  # noqa: E402
+from run import SEARCH_HITS, search_queries  # noqa: E402
 from synth import Corpus  # noqa: E402
 
 
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         cpu: list[float] = []
         for q in queries:
             start, start_cpu = time.perf_counter(), time.process_time()
-            search(db, q)
+            search(db, q, limit=SEARCH_HITS)
             wall.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - start_cpu) * 1000)
         slowest = sorted(zip(wall, cpu, queries, strict=True), reverse=True)[:6]
