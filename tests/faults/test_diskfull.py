@@ -1,6 +1,6 @@
 """A full disk during a bulk import, a CLI import and a note save.
 
-The library lives on a 2 MB tmpfs (mounted for the test: needs root and the
+The library lives on an 8 MB tmpfs (mounted for the test: needs root and the
 permission to mount; otherwise the tests are skipped with the reason).  Every
 failure must be a clear error, and the library must stay whole: the batch or
 note that did not fit is absent, everything before it is there.
@@ -22,13 +22,13 @@ from .helpers import check_library, cli, write_bundles
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A folder on a 2 MB tmpfs."""
+    """A folder on an 8 MB tmpfs (a new library with its first WAL takes about 2 MB)."""
     mount = tmp_path / "small"
     mount.mkdir()
     if os.geteuid() != 0:
         pytest.skip("disk-full tests mount a small tmpfs, which needs root")
     result = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)],
         capture_output=True,
         text=True,
         check=False,

@@ -48,7 +48,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from tuireader.importers.model import ParsedArticle
-from tuireader.store.bulk_prepare import Batch, Prepared, batches, prepared_ahead
+from tuireader.store.bulk_prepare import Batch, Prepared, Turn, batches, prepared_ahead
 from tuireader.store.db import Database, StoreError, describe_db_error
 from tuireader.store.library import Library, dedup_key_for
 from tuireader.store.models import Article, ArticleTag, Comment, Note, Source, Tag
@@ -175,8 +175,9 @@ class _IndexLater:
     faster than a trigger per row (measured: benchmarks/README.md).
     """
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, turn: Turn) -> None:
         self.conn = conn
+        self.turn = turn
         self.triggers: list[tuple[str, str, str, tuple[str, ...], str]] = []
         for table, fts, columns in _FTS_INDEXES:
             name = f"{fts}_ai"
@@ -205,11 +206,12 @@ class _IndexLater:
         for _name, tbl, fts, columns, _sql in self.triggers:
             if tbl == table:
                 cols = ", ".join(columns)
-                self.conn.exec_driver_sql(
-                    f"INSERT INTO {fts}(rowid, {cols}) SELECT id, {cols} FROM {tbl}"
-                    " WHERE id BETWEEN ? AND ?",
-                    (first_id, last_id),
-                )
+                with self.turn.away():  # tokenising, in SQLite without the GIL
+                    self.conn.exec_driver_sql(
+                        f"INSERT INTO {fts}(rowid, {cols}) SELECT id, {cols} FROM {tbl}"
+                        " WHERE id BETWEEN ? AND ?",
+                        (first_id, last_id),
+                    )
 
     def __exit__(self, *exc: object) -> None:
         if exc[0] is None:
@@ -230,7 +232,13 @@ def _insert_sql(table: Table) -> str:
     return f'INSERT INTO "{table.name}" ({names}) VALUES ({values})'
 
 
-def _insert_new(conn: Connection, new: list[Prepared], now: datetime, counts: BulkCounts) -> None:
+def _insert_new(
+    conn: Connection,
+    new: list[Prepared],
+    now: datetime,
+    counts: BulkCounts,
+    turn: Turn,
+) -> None:
     """Number and insert the new articles of a batch (the write lock is held)."""
     sources = _source_ids(conn, new, now)
     tags = _tag_ids(conn, new)
@@ -267,7 +275,7 @@ def _insert_new(conn: Connection, new: list[Prepared], now: datetime, counts: Bu
             notes.append(n)
         links.extend({"article_id": aid, "tag_id": tags[t]} for t in p.tags)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with _IndexLater(conn) as fts:
+    with _IndexLater(conn, turn) as fts:
         cursor.executemany(_insert_sql(_ARTICLE), articles)
         fts.index("article", articles[0]["id"], articles[-1]["id"])
         if comments:
@@ -311,9 +319,10 @@ def _run_batch(
     on_existing: Literal["update", "skip"],
     counts: BulkCounts,
     keep_ids: bool,
+    turn: Turn,
 ) -> None:
     prepared = batch.prepared
-    with db.engine.connect() as conn:
+    with turn, db.engine.connect() as conn:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
         try:
             existing = _existing_keys(conn, list({p.key for p in prepared}))
@@ -327,13 +336,14 @@ def _run_batch(
                     seen.add(p.key)
                     new.append(p)
             if new:
-                _insert_new(conn, new, batch.now, counts)
+                _insert_new(conn, new, batch.now, counts, turn)
             ids = {p.key: p.article["id"] for p in new}
             if merge and on_existing == "update":
                 _merge(conn, library, merge, ids, counts)
             elif merge:
                 counts.skipped += len(merge)
-            conn.commit()
+            with turn.away():  # writing the pages and the index segments: no GIL needed
+                conn.commit()
         except BaseException:
             conn.rollback()
             raise
@@ -370,8 +380,9 @@ def bulk_import(
     handled = 0
     try:
         if database.is_sqlite:
-            for ready in prepared_ahead(articles, batch):
-                _run_batch(database, library, ready, on_existing, counts, keep_ids)
+            turn = Turn()
+            for ready in prepared_ahead(articles, batch, turn):
+                _run_batch(database, library, ready, on_existing, counts, keep_ids, turn)
                 handled += len(ready.chunk)
                 if progress is not None:
                     progress(handled)

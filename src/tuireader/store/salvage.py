@@ -14,6 +14,8 @@ from tuireader.store.models import SCHEMA_TABLES
 
 __all__ = ["check_file", "find_backups", "salvage"]
 
+_READ_ROWS = 500
+"""Rows read at a time from an undamaged stretch of a table."""
 _STEP_LIMIT = 1 << 40
 """Past this rowid a damaged table is given up."""
 
@@ -50,24 +52,34 @@ def find_backups(path: Path) -> list[Path]:
 
 
 def _readable_rows(con: sqlite3.Connection, table: str, columns: list[str]):  # type: ignore[no-untyped-def]
-    """Yield the rows of *table* that can be read, stepping over damaged pages."""
+    """Yield the rows of *table* that can be read, stepping over damaged pages.
+
+    Rows are read in rowid order, up to 500 at a time.  A read that fails is
+    tried again with fewer rows, down to one, so every row before a damaged
+    page is kept; past it, the reading jumps ahead in rowids, further each time,
+    until it works again.
+    """
     cols = ", ".join(f'"{c}"' for c in columns)
     after = -(1 << 62)
     step = 1
+    limit = _READ_ROWS
     while after < _STEP_LIMIT:
         try:
             rows = con.execute(
-                f'SELECT rowid, {cols} FROM "{table}" WHERE rowid > ? ORDER BY rowid LIMIT 500',
-                (after,),
+                f'SELECT rowid, {cols} FROM "{table}" WHERE rowid > ? ORDER BY rowid LIMIT ?',
+                (after, limit),
             ).fetchall()
         except sqlite3.DatabaseError:
-            # A damaged page: jump ahead, further each time, until reading works again.
+            if limit > 1:
+                limit = max(1, limit // 8)  # read up to the damage in smaller steps
+                continue
             after = max(after, 0) + step
             step *= 4
             continue
         if not rows:
             return
         step = 1
+        limit = min(_READ_ROWS, limit * 2)
         after = rows[-1][0]
         for row in rows:
             yield row[1:]
