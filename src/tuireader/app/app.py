@@ -1,13 +1,18 @@
 """The application: settings, themes, keymap, the screens, opening the library.
 
 The library is opened in a thread worker (the store's imports and migrations
-never delay the first frame).  A library that cannot be opened shows an error
-screen, and ``q`` exits with the message and status 1.  A new library is filled
-with the samples (``sample=True``) in another worker.
+never delay the first frame).  Meanwhile another worker reads the list's first
+page with plain ``sqlite3`` (:mod:`tuireader.store.quicklist`), so the newest
+articles show before the store has loaded; a worker that needs the library
+while it is still opening waits for it (:attr:`ReaderApp.backend`).  A library
+that cannot be opened shows an error screen, and ``q`` exits with the message
+and status 1.  A new library is filled with the samples (``sample=True``) in
+another worker.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +27,7 @@ from tuireader.app.backend import Backend
 from tuireader.app.config import DARK_THEME, LIGHT_THEME, LoadedSettings, Settings, load_settings
 from tuireader.app.keymap import bindings_for
 from tuireader.app.links import notify_plain
-from tuireader.app.messages import LibraryChanged, LibraryFailed, LibraryOpened
+from tuireader.app.messages import FirstPageRead, LibraryChanged, LibraryFailed, LibraryOpened
 from tuireader.app.screens.main import MainScreen
 from tuireader.app.themes import THEMES
 from tuireader.app.workers import ReportWorkerErrors, describe_error
@@ -31,6 +36,8 @@ from tuireader.remote import policy
 
 if TYPE_CHECKING:
     from textual.command import Provider
+
+    from tuireader.store.quicklist import FirstPage
 
 __all__ = ["ReaderApp", "make_app"]
 
@@ -71,8 +78,12 @@ class ReaderApp(ReportWorkerErrors, App[None]):
         self.sample = sample
         self.clock: Clock = clock or _utcnow
         """The time relative dates are computed against (tests inject a fixed one)."""
-        self.backend: Backend | None = None
-        """The open library (None until the opening worker finishes)."""
+        self._backend: Backend | None = None
+        self._opening_done = threading.Event()
+        """Set by the opening worker when it ends, whether the library opened or not."""
+        self._opened: Backend | None = None
+        self.first_page: FirstPage | None = None
+        """The list's first rows read before the library opened (None if not read)."""
         self.open_error: str | None = None
         self.keymap_overrides: dict[str, str] = dict(self.settings.keys)
         """The user's ``[keys]``: binding id → keys (the help screen and palette read it)."""
@@ -94,6 +105,7 @@ class ReaderApp(ReportWorkerErrors, App[None]):
         """Open the library in a worker; report problems with the config file."""
         for warning in self._warnings:
             notify_plain(self, warning, title="config.toml", severity="warning")
+        self._read_first_page()
         # After the first frame: the store's imports would compete with it for the GIL.
         self.call_after_refresh(self._open_library)
 
@@ -108,14 +120,50 @@ class ReaderApp(ReportWorkerErrors, App[None]):
 
     # -- the library ------------------------------------------------------------------------
 
+    @property
+    def backend(self) -> Backend | None:
+        """The open library (None until the opening worker finishes).
+
+        On the UI thread it never waits.  A worker asking while the library is
+        still opening (the first page can be on screen before: Enter, ``s``...)
+        waits until the opening ends, then gets the library (or None if it failed).
+        """
+        if self._backend is None and threading.get_ident() != self._thread_id:
+            self._opening_done.wait()
+            return self._opened
+        return self._backend
+
+    @backend.setter
+    def backend(self, backend: Backend | None) -> None:
+        self._backend = backend
+
+    @work(thread=True, group="first-page", exit_on_error=False)
+    def _read_first_page(self) -> None:
+        from tuireader.store.quicklist import first_page
+
+        page = first_page(self.db_url)
+        if page is not None:
+            self.post_message(FirstPageRead(page))
+
+    def on_first_page_read(self, message: FirstPageRead) -> None:
+        """Show the first rows while the library opens (unless it opened first)."""
+        self.first_page = message.page
+        main = self.main
+        if self._backend is None and main is not None and main.ready:
+            main.articles.show_first_page(message.page.total, message.page.rows)
+
     @work(thread=True, exclusive=True, group="open-library", exit_on_error=False)
     def _open_library(self) -> None:
+        backend: Backend | None = None
         try:
             backend = Backend.open(self.db_url)
         except Exception as exc:  # noqa: BLE001 - StoreError and anything the driver raises
             self.post_message(LibraryFailed(describe_error(exc)))
-            return
-        self.post_message(LibraryOpened(backend))
+        finally:  # workers waiting for the library go on, with it or without it
+            self._opened = backend
+            self._opening_done.set()
+        if backend is not None:
+            self.post_message(LibraryOpened(backend))
 
     def on_library_opened(self, message: LibraryOpened) -> None:
         """Show the list and the counts; fill a new library with the samples."""

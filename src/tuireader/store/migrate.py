@@ -12,7 +12,6 @@ which keeps ~12 MB and a quarter of a second of imports out of every start.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,19 +22,14 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from tuireader.store.db import Database, StoreError, describe_db_error
+from tuireader.store.schema_head import MIGRATIONS as _MIGRATIONS
+from tuireader.store.schema_head import quick_head_revision
 
 if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy.engine import Connection
 
 __all__ = ["MigrationResult", "migrate", "alembic_config", "head_revision", "backup_sqlite"]
-
-_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-
-_REVISION_LINE = re.compile(
-    r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:None|[\"']([^\"']+)[\"'])\s*$", re.MULTILINE
-)
 
 
 def alembic_config(db: Database) -> Config:
@@ -55,25 +49,6 @@ def head_revision() -> str:
     script = ScriptDirectory(str(_MIGRATIONS))
     heads = script.get_heads()
     return heads[0]
-
-
-def quick_head_revision() -> str | None:
-    """The head revision read from the scripts' ``revision`` lines, without Alembic.
-
-    None when the scripts do not name exactly one head (the caller then asks
-    Alembic); ``tests/test_migrations.py`` ties it to :func:`head_revision`.
-    """
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for script in (_MIGRATIONS / "versions").glob("*.py"):
-        found = dict((m[0], m[1]) for m in _REVISION_LINE.findall(script.read_text("utf-8")))
-        if "revision" not in found or "down_revision" not in found:
-            return None
-        revisions.add(found["revision"])
-        if found["down_revision"]:
-            parents.add(found["down_revision"])
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
 
 
 def _at_revision(conn: Connection, revision: str) -> bool:

@@ -143,6 +143,8 @@ class MainScreen(
         self.ready = True
         if getattr(self.app, "backend", None) is not None:
             self.library_ready()
+        elif (first := getattr(self.app, "first_page", None)) is not None:
+            self.articles.show_first_page(first.total, first.rows)
         self.call_after_refresh(self._mount_late)
 
     async def _mount_late(self) -> None:

@@ -165,6 +165,22 @@ class ArticleList(ScrollView, can_focus=True):
             self.cursor = cursor
         self._reset_worker(generation, self.spec, cursor)
 
+    def show_first_page(self, total: int, rows: list[ArticleSummary]) -> None:
+        """Show rows read before the library opened (``store.quicklist``).
+
+        They stay until the library opens and :meth:`load` reads the list again;
+        until then the rows beyond them show as placeholders.
+        """
+        if self.cache.total is not None or self.in_search:
+            return
+        self.cache.total = total
+        self.cache.put(self.cache.generation, 0, rows)
+        if total == 0:
+            self.message = "Nothing here. Import articles with: tuireader import FILE…"
+        self._update_size()
+        self.refresh()
+        self._post_cursor()
+
     @work(thread=True, exclusive=True, group="list-reset", exit_on_error=False)
     def _reset_worker(self, generation: int, spec: ListSpec, cursor: int) -> None:
         backend = self.app.backend  # type: ignore[attr-defined]
