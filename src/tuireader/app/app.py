@@ -23,7 +23,7 @@ from textual import work
 from textual.app import App
 from textual.binding import BindingType
 
-from tuireader.app.backend import Backend
+from tuireader.app.backend import Backend, ListSpec
 from tuireader.app.config import DARK_THEME, LIGHT_THEME, LoadedSettings, Settings, load_settings
 from tuireader.app.keymap import bindings_for
 from tuireader.app.links import notify_plain
@@ -180,11 +180,25 @@ class ReaderApp(ReportWorkerErrors, App[None]):
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
-        """Import and exercise what opening an article needs, before the first Enter."""
+        """Import and exercise what opening an article needs, before the first Enter.
+
+        The first article read and laid out pays for SQLAlchemy compiling its
+        queries and for the reader's first conversion (~70 ms of CPU): done here
+        on the newest article (reads only), the first Enter does not wait for it.
+        """
+        from tuireader.app.widgets.reader_doc import build_document
         from tuireader.app.widgets.reader_markdown import MarkdownConverter
         from tuireader.store import search  # noqa: F401
 
         MarkdownConverter().convert("# warm\n\n*up* [x](https://example.org)\n")
+        backend = self.backend
+        if backend is None:
+            return
+        newest = backend.page(ListSpec(), 0, 1, total=1)
+        if newest:
+            view = backend.article(newest[0].id)
+            next(iter(build_document(view, 60, 0)), None)
+            backend.summaries([newest[0].id])
 
     def on_library_failed(self, message: LibraryFailed) -> None:
         """Show why the library cannot be opened; ``q`` quits."""
