@@ -359,11 +359,15 @@ class MainScreen(
         self.reader.begin(view, message.doc_id, restore_offset=restore)
         self.notes_for_article(view)
         if self.late_ready:
-            self._show_thread(message)
+            # After the frame that shows the article's first screen: filling the tree
+            # and the detail lays out the whole screen (tens of ms under load).
+            self.call_after_refresh(self._show_thread, message)
         else:
             self._late_article = message
 
     def _show_thread(self, message: ArticleLoaded) -> None:
+        if message.doc_id != self._doc_counter:
+            return  # another article was opened meanwhile
         view = message.view
         self.comments.show_thread(view.comments, message.previous_open)
         if self._select_comment is not None and self.comments.select_comment(self._select_comment):
