@@ -176,7 +176,8 @@ class ReaderApp(ReportWorkerErrors, App[None]):
             main.library_ready()
         if backend.created and self.sample:
             self._import_samples()
-        self._warm_up()
+        if main is None or not main.opened_any:  # an open under way warms up by itself
+            self._warm_up()
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:

@@ -164,8 +164,14 @@ class MainScreen(
     def library_ready(self) -> None:
         """The library is open (or changed): load the list and the counts."""
         self.query_one(LibraryHeader).set_status("")
-        self.articles.load()
+        if not self.articles.adopt_first_page():
+            self.articles.load()
         self.refresh_counts()
+
+    @property
+    def opened_any(self) -> bool:
+        """True once an article was asked for (the app then skips its warm-up)."""
+        return self._doc_counter > 0
 
     # -- layout ---------------------------------------------------------------------------
 
