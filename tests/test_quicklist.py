@@ -83,3 +83,10 @@ def test_reads_without_writing(lib: Library) -> None:
         assert page is not None and page.total == 30
     finally:
         path.chmod(0o644)
+
+
+def test_read_in_background(lib: Library) -> None:
+    from tuireader.store.quicklist import read_in_background
+
+    assert read_in_background(lib.db.url).result(timeout=30) == first_page(lib.db.url)
+    assert read_in_background("sqlite://").result(timeout=30) is None

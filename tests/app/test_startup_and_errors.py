@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import FIXED_NOW, fixture_data, settle
 
 from tuireader.app import make_app
@@ -162,11 +163,18 @@ async def test_ctrl_r_reloads_the_list_and_counts(make, library_path) -> None:
         assert "9 articles" in str(app.screen.query_one("#header").render())
 
 
-async def test_first_page_shows_before_the_library_opens_and_enter_waits(make, monkeypatch) -> None:
-    """The newest rows show while the store loads; Enter then opens once the library is open."""
+@pytest.mark.parametrize("early", [False, True])
+async def test_first_page_shows_before_the_library_opens_and_enter_waits(
+    make, monkeypatch, library_path, early
+) -> None:
+    """The newest rows show while the store loads; Enter then opens once the library is open.
+
+    *early*: the page was read before the app started (as ``launch`` does).
+    """
     import threading
 
     from tuireader.app.backend import Backend
+    from tuireader.store.quicklist import read_in_background
 
     release = threading.Event()
     real_open = Backend.open.__func__  # type: ignore[attr-defined]
@@ -176,7 +184,10 @@ async def test_first_page_shows_before_the_library_opens_and_enter_waits(make, m
         return real_open(cls, url)
 
     monkeypatch.setattr(Backend, "open", classmethod(slow_open))
-    app = make()
+    future = read_in_background(f"sqlite:///{library_path}") if early else None
+    if future is not None:
+        future.result(timeout=30)
+    app = make(first_page=future)
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(100):
             await pilot.pause(0.02)

@@ -35,6 +35,8 @@ from tuireader.paths import sample_data_dir, styles_dir
 from tuireader.remote import policy
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from textual.command import Provider
 
     from tuireader.store.quicklist import FirstPage
@@ -71,8 +73,11 @@ class ReaderApp(ReportWorkerErrors, App[None]):
         sample: bool = True,
         clock: Clock | None = None,
         warnings: list[str] | None = None,
+        first_page: Future[FirstPage | None] | None = None,
     ) -> None:
         super().__init__()
+        self._early_page = first_page
+        """The list's first page being read since before the app started (``launch``)."""
         self.db_url = db_url
         self.settings = settings or Settings()
         self.sample = sample
@@ -105,7 +110,11 @@ class ReaderApp(ReportWorkerErrors, App[None]):
         """Open the library in a worker; report problems with the config file."""
         for warning in self._warnings:
             notify_plain(self, warning, title="config.toml", severity="warning")
-        self._read_first_page()
+        early = self._early_page
+        if early is not None and early.done() and early.exception() is None:
+            self._got_first_page(early.result())
+        else:
+            self._read_first_page(early)
         # After the first frame: the store's imports would compete with it for the GIL.
         self.call_after_refresh(self._open_library)
 
@@ -138,19 +147,28 @@ class ReaderApp(ReportWorkerErrors, App[None]):
         self._backend = backend
 
     @work(thread=True, group="first-page", exit_on_error=False)
-    def _read_first_page(self) -> None:
+    def _read_first_page(self, early: Future[FirstPage | None] | None) -> None:
         from tuireader.store.quicklist import first_page
 
-        page = first_page(self.db_url)
+        try:
+            page = early.result() if early is not None else first_page(self.db_url)
+        except Exception:  # noqa: BLE001 - only a head start: the store reads the list anyway
+            page = None
         if page is not None:
             self.post_message(FirstPageRead(page))
 
     def on_first_page_read(self, message: FirstPageRead) -> None:
+        """The first page was read."""
+        self._got_first_page(message.page)
+
+    def _got_first_page(self, page: FirstPage | None) -> None:
         """Show the first rows while the library opens (unless it opened first)."""
-        self.first_page = message.page
+        if page is None:
+            return
+        self.first_page = page
         main = self.main
         if self._backend is None and main is not None and main.ready:
-            main.articles.show_first_page(message.page.total, message.page.rows)
+            main.articles.show_first_page(page.total, page.rows)
 
     @work(thread=True, exclusive=True, group="open-library", exit_on_error=False)
     def _open_library(self) -> None:
@@ -289,17 +307,25 @@ def make_app(
     mouse: bool = True,
     config: Settings | Path | None = None,
     clock: Clock | None = None,
+    first_page: Future[FirstPage | None] | None = None,
 ) -> ReaderApp:
     """Build the app for the CLI and the tests.
 
     *config* is a :class:`Settings`, a path to a ``config.toml``, or None for the
     user's ``config.toml``; *mouse* False turns the mouse off whatever it says;
-    *clock* fixes "now" for relative times (tests).
+    *clock* fixes "now" for relative times (tests); *first_page* is the list's
+    first page already being read (:func:`tuireader.store.quicklist.read_in_background`),
+    else the app reads it in a worker.
     """
     loaded = LoadedSettings(config) if isinstance(config, Settings) else load_settings(config)
     settings = loaded.settings
     if not mouse:
         settings.mouse = False
     return ReaderApp(
-        db_url, settings=settings, sample=sample, clock=clock, warnings=loaded.warnings
+        db_url,
+        settings=settings,
+        sample=sample,
+        clock=clock,
+        warnings=loaded.warnings,
+        first_page=first_page,
     )

@@ -14,6 +14,8 @@ case; ``tests/test_quicklist.py`` checks that both give the same rows.
 from __future__ import annotations
 
 import sqlite3
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +24,7 @@ from tuireader.store.schema_head import quick_head_revision
 from tuireader.store.views import ArticleSummary
 from tuireader.store.whoami import PRIMARY_USER_KEY, current_user
 
-__all__ = ["FirstPage", "first_page", "sqlite_file"]
+__all__ = ["FirstPage", "first_page", "read_in_background", "sqlite_file"]
 
 _PAGE_SQL = """
 SELECT a.id, a.title, a.site, a.sort_date, a.comment_count,
@@ -111,3 +113,17 @@ def first_page(url: str, limit: int = 100) -> FirstPage | None:
         return None
     finally:
         con.close()
+
+
+def read_in_background(url: str, limit: int = 100) -> Future[FirstPage | None]:
+    """Start :func:`first_page` in a daemon thread (it overlaps the app's own start-up)."""
+    future: Future[FirstPage | None] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(first_page(url, limit))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever reads the future
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="tuireader-first-page", daemon=True).start()
+    return future
