@@ -169,6 +169,10 @@ def measure_import(m: dict[str, Metric], n: int, figures: dict[str, Any] | None)
     m["import_peak_mb"].value = figures["peak_mb"]
 
 
+SEARCH_HITS = 100
+"""Hits per search, with snippets: what the app asks for (``app.backend.SEARCH_LIMIT``)."""
+
+
 def search_queries(corpus: Corpus) -> list[str]:
     """200 queries: the most common words, mid and rare words, pairs, phrases and prefixes."""
     w = corpus.words
@@ -193,7 +197,7 @@ def measure_search(m: dict[str, Metric], path: Path) -> None:
     cpu: list[float] = []
     for q in queries:
         start, start_cpu = time.perf_counter(), time.process_time()
-        search(db, q)
+        search(db, q, limit=SEARCH_HITS)
         times.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
     db.dispose()

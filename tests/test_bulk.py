@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -77,6 +78,11 @@ def _articles() -> list[ParsedArticle]:
     ]
 
 
+def _shape(value: object) -> str:
+    """A stored value with its digits blanked: ``9999-99-99 99:99:99.999999`` for a time."""
+    return re.sub(r"\d", "9", str(value))
+
+
 def _dump(path: Path) -> dict[str, Any]:
     """The library's content, without ids and write times, keyed by dedup key."""
     con = sqlite3.connect(path)
@@ -87,6 +93,8 @@ def _dump(path: Path) -> dict[str, Any]:
         row = {k: a[k] for k in a.keys() if k not in skip}  # noqa: SIM118 (a Row)
         if a["published"] is None:
             del row["sort_date"]  # the time of the import
+        # Write times differ, but they must be stored in the same form.
+        row["#time_shapes"] = [_shape(a[k]) for k in ("added", "updated", "sort_date")]
         keys = {
             c["id"]: c["key"]
             for c in con.execute("SELECT id, key FROM comment WHERE article_id = ?", (a["id"],))
@@ -107,7 +115,17 @@ def _dump(path: Path) -> dict[str, Any]:
             )
         ]
         row["notes"] = sorted(
-            (n["text"], n["quote"], keys.get(n["comment_id"]), n["start"], n["end"])
+            (
+                n["text"],
+                n["quote"],
+                keys.get(n["comment_id"]),
+                n["start"],
+                n["end"],
+                n["owner"],
+                n["shared"],
+                _shape(n["created"]),
+                _shape(n["updated"]),
+            )
             for n in con.execute("SELECT * FROM note WHERE article_id = ?", (a["id"],))
         )
         row["tags"] = sorted(

@@ -225,3 +225,42 @@ async def test_an_article_without_comments_says_so(make) -> None:
         await settle(pilot)
         assert app.screen.pane_title("comments").title == "Comments (0)"
         assert "No comments." in app.screen.query_one("#comment-detail").plain
+
+
+async def test_a_long_comment_text_scrolls_with_the_keyboard(make, library_path) -> None:
+    from tuireader.importers.model import ParsedArticle
+    from tuireader.store.library import Library
+
+    library = Library.open(f"sqlite:///{library_path}")
+    lines = [f"line {i} of a long comment" for i in range(80)]
+    library.save_article(
+        ParsedArticle(
+            title="A long comment",
+            text="The article.",
+            published=datetime.now(UTC) + timedelta(days=1),  # the newest: first in the list
+            comments=[ParsedComment(key="long", author="talker", text="\n".join(lines))],
+        )
+    )
+    library.close()
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        tree = app.screen.query_one(CommentTree)
+        assert app.focused is tree and tree.cursor_node.data.key == "long"
+        detail = app.screen.query_one("#comment-detail")
+        assert detail.scroll_y == 0 and detail.max_scroll_y > 0
+        await pilot.press("J")
+        await pilot.pause()
+        assert detail.scroll_y > 0
+        assert tree.cursor_node.data.key == "long"  # the tree's cursor stays put
+        for _ in range(60):  # half a page at a time, down to the last line
+            await pilot.press("J")
+        await pilot.pause()
+        assert detail.scroll_y == detail.max_scroll_y
+        await pilot.press("K")
+        await pilot.pause()
+        assert 0 < detail.scroll_y < detail.max_scroll_y

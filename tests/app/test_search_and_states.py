@@ -44,6 +44,19 @@ async def test_search_replaces_the_list_and_escape_brings_it_back(make) -> None:
         assert not articles.in_search and articles.cursor == 2 and articles.total == 8
 
 
+async def test_a_search_keeps_the_best_hits_and_says_so(make, monkeypatch) -> None:
+    from tuireader.app import backend
+
+    monkeypatch.setattr(backend, "SEARCH_LIMIT", 3)  # the app keeps the best 100 hits
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        await search(pilot, "second")  # in all 7 sample articles
+        assert articles.total == 3 and articles.result.capped
+        assert app.screen.pane_title("list").title == "Search (best 3)"
+
+
 async def test_search_operators_and_snippets(make) -> None:
     app = make()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -181,10 +182,11 @@ def test_kill_during_note_saves(tmp_path: Path) -> None:
         _wait_ready(proc)
         lines = _kill_after(proc, rng.uniform(0.05, 0.8))
         for line in lines:
-            if line.startswith("ack"):
-                _, note_id, i = line.split()
-                acked[int(note_id)] = f"note {i}"
-                counter = max(counter, int(i) + 1)
+            # A kill can cut the last line short: only a whole line is an acknowledgement.
+            if ack := re.fullmatch(r"ack (\d+) (\d+)", line):
+                note_id, i = int(ack[1]), int(ack[2])
+                acked[note_id] = f"note {i}"
+                counter = max(counter, i + 1)
         counter += 1
         check_library(path)
         con = sqlite3.connect(path)

@@ -6,6 +6,7 @@ import os
 import stat
 from pathlib import Path
 
+import asyncssh
 import pytest
 
 from tuireader.serve.config import (
@@ -110,3 +111,18 @@ def test_key_library_path_is_file_safe() -> None:
 def test_app_command_is_the_real_app() -> None:
     argv = app_command("sqlite:///x.db", mouse=False)
     assert argv[1:] == ["-m", "tuireader", "--db", "sqlite:///x.db", "--no-sample", "--no-mouse"]
+
+
+def test_a_key_names_its_reader_through_its_environment_option() -> None:
+    from tuireader.serve.ssh_server import key_reader_name
+
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    line = b'environment="TUIREADER_USER=alice" ' + key.export_public_key("openssh")
+    keys = asyncssh.import_authorized_keys(line.decode())
+    options = keys.validate(key.convert_to_public(), "127.0.0.1", "127.0.0.1")
+    assert key_reader_name(options) == "alice"
+    assert key_reader_name({}) == ""
+    assert key_reader_name({"environment": {"OTHER": "x"}}) == ""
+    hostile = {"environment": {"TUIREADER_USER": "\x1b[2Jmallory\u202e  x" + "y" * 500}}
+    name = key_reader_name(hostile)
+    assert name.startswith("[2Jmallory x") and "\x1b" not in name and len(name) == 200

@@ -3,12 +3,15 @@
 The server runs its default command (the real reader) on a library filled as
 ``tuireader import sample_data/`` does.  Two SSH connections, each with a pty,
 open an article at the same time, write a note in the note editor (``m``, text,
-``ctrl+s``) and wait for "Saved"; afterwards the library holds both notes.
+``ctrl+s``) and wait for "Saved"; afterwards the library holds both notes, each
+owned by the reader its key names (``environment="TUIREADER_USER=…"``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,19 +62,28 @@ async def _quit(session: TermSession) -> None:
 
 
 async def test_two_sessions_at_once_each_add_a_note_and_both_are_stored(
-    serve: Any, client_key: Any, sample_db: str
+    serve: Any, client_key: Any, other_key: Any, authorized_keys: Path, sample_db: str
 ) -> None:
     from tuireader.store.db import Database
     from tuireader.store.queries import all_notes
 
+    # Two readers, each named by their key's line (the client cannot choose).
+    authorized_keys.write_bytes(
+        b'environment="TUIREADER_USER=alice" '
+        + client_key.export_public_key("openssh")
+        + b'environment="TUIREADER_USER=bob" '
+        + other_key.export_public_key("openssh")
+    )
+
     titles = _titles(sample_db)
     assert len(titles) >= 5
     before = {n.id for n in all_notes(Database(sample_db))}  # the sample data has notes
+    assert before
     notes = ("first reader was here", "second reader agrees")
     handle = await serve(command=None)  # the real reader
     async with (
         await connect(handle.port, client_key) as one,
-        await connect(handle.port, client_key) as two,
+        await connect(handle.port, other_key) as two,
     ):
         sessions = [await open_term(one, 120, 40), await open_term(two, 120, 40)]
         await asyncio.gather(
@@ -81,7 +93,15 @@ async def test_two_sessions_at_once_each_add_a_note_and_both_are_stored(
         await asyncio.gather(*(_quit(s) for s in sessions))
         assert [s.exit_status for s in sessions] == [0, 0]
 
+    # Private notes: read the file itself, not as this test's user would see them.
+    con = sqlite3.connect(sample_db.removeprefix("sqlite:///"))
     added = [
-        (n.text, n.article_title) for n in all_notes(Database(sample_db)) if n.id not in before
+        (text, title, owner)
+        for note_id, text, title, owner in con.execute(
+            "SELECT n.id, n.text, a.title, n.owner FROM note n"
+            " JOIN article a ON a.id = n.article_id"
+        )
+        if note_id not in before
     ]
-    assert sorted(added) == sorted([(notes[0], titles[0]), (notes[1], titles[1])])
+    con.close()
+    assert sorted(added) == sorted([(notes[0], titles[0], "alice"), (notes[1], titles[1], "bob")])

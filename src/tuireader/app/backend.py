@@ -51,6 +51,12 @@ class ListSpec:
         return " · ".join(parts)
 
 
+SEARCH_LIMIT = 100
+"""Hits a search shows, best first (two lines each: five screens at 40 lines).  More
+would cost every query time (each hit gets a snippet) for rows few people scroll to;
+a narrower query finds the rest.  ``benchmarks/run.py`` measures searches of this size."""
+
+
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     """What a search found: hits, their list rows, and the words to highlight."""
@@ -60,6 +66,8 @@ class SearchResult:
     summaries: dict[int, ArticleSummary]
     terms: tuple[tuple[str, bool], ...]
     """``(word, is_prefix)`` pairs from the query, for highlighting in the reader."""
+    capped: bool = False
+    """True when there may be more hits than the ones kept (the best :data:`SEARCH_LIMIT`)."""
 
 
 class Backend:
@@ -175,15 +183,16 @@ class Backend:
 
         return list_sites(self.db)
 
-    def search(self, query: str, limit: int = 200) -> SearchResult:
+    def search(self, query: str, limit: int | None = None) -> SearchResult:
         """Search; raises ``SearchError`` with a message fit for the user."""
         from tuireader.store.search import parse_query, search
 
         parsed = parse_query(query)
+        limit = SEARCH_LIMIT if limit is None else limit
         hits = search(self.db, query, limit=limit)
         rows = {s.id: s for s in self.summaries([h.article_id for h in hits])}
         terms = tuple(zip(parsed.terms, parsed.prefix, strict=True))
-        return SearchResult(query, tuple(hits), rows, terms)
+        return SearchResult(query, tuple(hits), rows, terms, capped=len(hits) >= limit)
 
     # -- writes --------------------------------------------------------------------------
 

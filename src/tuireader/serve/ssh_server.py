@@ -102,6 +102,20 @@ def _make_library(path: Path) -> None:
         library.close()
 
 
+def key_reader_name(options: Any) -> str:
+    """The reader a key belongs to: ``environment="TUIREADER_USER=alice"`` in authorized_keys.
+
+    OpenSSH's own per-key option, set by whoever edits the file — never by the
+    client — so in a shared library each key's notes and states are its own.
+    """
+    from tuireader.store.users import MAX_USER_CHARS
+
+    environment = options.get("environment") if isinstance(options, dict) else None
+    if not isinstance(environment, dict):
+        return ""
+    return safe_line(str(environment.get("TUIREADER_USER", "")))[:MAX_USER_CHARS]
+
+
 class ConnectionHandler(asyncssh.SSHServer):  # type: ignore[misc]
     """One client connection: authentication, what it may open, and its log line."""
 
@@ -112,7 +126,10 @@ class ConnectionHandler(asyncssh.SSHServer):  # type: ignore[misc]
         self.local = ("?", 0)
         self.username = ""
         self.fingerprint: str | None = None
+        self.reader_name = ""
+        """The key's ``TUIREADER_USER`` from its authorized_keys ``environment=`` option, or ""."""
         self._candidate: str | None = None
+        self._candidate_reader = ""
         self.started = time.monotonic()
         self.when = datetime.now(UTC)
         self.sessions = 0
@@ -209,6 +226,7 @@ class ConnectionHandler(asyncssh.SSHServer):  # type: ignore[misc]
         if options is None:
             return False
         self._candidate = key.get_fingerprint("sha256")
+        self._candidate_reader = key_reader_name(options)
         return True
 
     def validate_ca_key(self, username: str, key: Any) -> bool:
@@ -216,8 +234,9 @@ class ConnectionHandler(asyncssh.SSHServer):  # type: ignore[misc]
         return False
 
     def auth_completed(self) -> None:
-        """Remember which key got in."""
+        """Remember which key got in, and whose it is."""
         self.fingerprint = self._candidate
+        self.reader_name = self._candidate_reader
 
     # -- what a client may open -------------------------------------------------------------
 

@@ -113,6 +113,8 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[misc]
                 client_env=self._chan.get_environment(),
                 extra=handler.state.config.extra_env,
             )
+            if handler.reader_name:
+                env["TUIREADER_USER"] = handler.reader_name
             self._proc = PtyProcess(
                 handler.state.config.argv_for(db_url),
                 env=env,

@@ -4,15 +4,20 @@ Each article is cleaned exactly as :meth:`Library.save_article` cleans a new
 article, into plain row dicts numbered from 0 within the article; the writer
 gives them their ids under the write lock.  :func:`prepared_ahead` does this in
 a helper thread, one batch ahead of the writer.
+
+The rows hold values as SQLite stores them (what SQLAlchemy's column types would
+bind): timestamps as naive-UTC text (:func:`sqlite_time`), ``raw`` compressed, so
+the writer hands them to the driver's ``executemany`` untouched.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import islice
 from queue import Full, Queue
 from types import SimpleNamespace
@@ -25,7 +30,15 @@ from tuireader.store.types import as_utc, utcnow
 from tuireader.store.users import current_user
 from tuireader.text import safe_line, safe_text, word_count
 
-__all__ = ["Prepared", "Batch", "prepare_article", "prepare_batch", "batches", "prepared_ahead"]
+__all__ = [
+    "Prepared",
+    "Batch",
+    "prepare_article",
+    "prepare_batch",
+    "batches",
+    "prepared_ahead",
+    "sqlite_time",
+]
 
 
 @dataclass(slots=True)
@@ -52,12 +65,22 @@ def batches(items: Iterable[ParsedArticle], size: int) -> Iterator[list[ParsedAr
         yield chunk
 
 
+def sqlite_time(value: datetime | None) -> str | None:
+    """*value* as the text SQLAlchemy stores for a ``UTCDateTime`` on SQLite (naive UTC)."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(" ", "microseconds")
+
+
 def prepare_article(parsed: ParsedArticle, now: datetime) -> tuple[Prepared, int]:
     """Clean one article the way :meth:`Library._save` does for a new article."""
     key = dedup_key_for(parsed)
     text = safe_text(parsed.text or parsed.body_markdown)
-    added = as_utc(parsed.added) or now
-    published = as_utc(parsed.published)
+    stamp = sqlite_time(now)
+    added = sqlite_time(as_utc(parsed.added)) or stamp
+    published = sqlite_time(as_utc(parsed.published))
     article = {
         "dedup_key": key,
         "site": "",
@@ -68,14 +91,14 @@ def prepare_article(parsed: ParsedArticle, now: datetime) -> tuple[Prepared, int
         "author": safe_line(parsed.author) or None,
         "published": published,
         "added": added,
-        "updated": now,
+        "updated": stamp,
         "sort_date": published or added,
         "body_markdown": safe_text(parsed.body_markdown),
         "text": text,
         "word_count": word_count(text),
         "language": parsed.language or None,
         "content_hash": hashlib.sha256(text.encode("utf-8", "replace")).hexdigest(),
-        "raw": parsed.raw,
+        "raw": None if parsed.raw is None else zlib.compress(parsed.raw, 6),
         "raw_format": parsed.raw_format or None,
         "read": bool(parsed.read),
         "starred": bool(parsed.starred),
@@ -104,12 +127,12 @@ def prepare_article(parsed: ParsedArticle, now: datetime) -> tuple[Prepared, int
             {
                 "key": ckey,
                 "author": safe_line(pc.author) or "anonymous",
-                "posted": as_utc(pc.posted),
+                "posted": sqlite_time(pc.posted),
                 "text": safe_text(pc.text).strip(),
                 "position": position,
                 "depth": level,
-                "flat": pc.flat,
-                "added": now,
+                "flat": bool(pc.flat),
+                "added": stamp,
             }
         )
     notes: list[dict[str, Any]] = []
@@ -126,6 +149,7 @@ def prepare_article(parsed: ParsedArticle, now: datetime) -> tuple[Prepared, int
             spot = SimpleNamespace(**{k: row[k] for k in _ANCHOR_FIELDS})
             place_highlight(spot, article["text"], trust_position=not pn.orphaned)
             row.update({k: getattr(spot, k) for k in _ANCHOR_FIELDS})
+        row["created"] = row["updated"] = sqlite_time(row["created"])
         notes.append(row)
     tags = list(dict.fromkeys(t for t in (safe_line(raw)[:100] for raw in parsed.tags) if t))
     prepared = Prepared(

@@ -6,7 +6,7 @@ operators (``is:unread``, ``is:starred``, ``is:read``, ``is:archived``,
 ``in:articles``) and words; :func:`fts_expression` quotes every word as an FTS5
 string, so ``"``, ``AND``, ``*``, ``NEAR(``, ``(`` and ``-x`` are searched as
 words.  A trailing ``*`` on a word is kept as a prefix search.  On SQLite the
-FTS5 indexes answer, ranked by bm25 with a snippet; on PostgreSQL its own
+FTS5 indexes answer (:mod:`tuireader.store.search_fts`); on PostgreSQL its own
 full-text engine (:mod:`tuireader.store.search_pg`); on other engines a
 case-insensitive substring match answers.  ``is:`` filters use the searching
 user's own state, and only the notes they see are searched.
@@ -14,14 +14,12 @@ user's own state, and only the notes they see are searched.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text as sql_text
-from sqlalchemy.exc import OperationalError
 
 from tuireader.store.db import Database
 from tuireader.store.types import as_utc
@@ -187,116 +185,6 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-# Each scope: its FTS table, the FROM clause that joins it to its article, and the
-# columns of a hit.  ``{fts}`` is the FTS5 table and ``f`` its alias.
-_SCOPES = {
-    "articles": (
-        "article_fts",
-        " JOIN article a ON a.id = f.rowid",
-        "'article' AS kind, NULL AS cid, NULL AS nid,"
-        " snippet(article_fts, -1, :ms, :me, '…', 12) AS snip",
-        "bm25(article_fts, 4.0, 1.0)",
-    ),
-    "comments": (
-        "comment_fts",
-        " JOIN comment c ON c.id = f.rowid JOIN article a ON a.id = c.article_id",
-        "'comment' AS kind, c.id AS cid, NULL AS nid,"
-        " c.author || ': ' || snippet(comment_fts, 1, :ms, :me, '…', 12) AS snip",
-        "bm25(comment_fts, 1.0, 1.0)",
-    ),
-    "notes": (
-        "note_fts",
-        " JOIN note n ON n.id = f.rowid JOIN article a ON a.id = n.article_id",
-        "'note' AS kind, n.comment_id AS cid, n.id AS nid,"
-        " snippet(note_fts, -1, :ms, :me, '…', 12) AS snip",
-        "bm25(note_fts, 1.0, 1.0)",
-    ),
-}
-"""Each scope: its FTS5 table (aliased ``f``), the joins to its article, the columns
-of a hit, and its bm25 ranking."""
-
-BROAD_ROWS = 2000
-"""A word found in more rows than this makes a query *broad* (see :func:`search`)."""
-
-
-def _scope_sql(scope: str, filters: str, broad: bool) -> str:
-    """The statement for one scope: hits newest first (*broad*), or ranked rowids."""
-    fts, joins, columns, rank = _SCOPES[scope]
-    if broad:
-        # Newest first: FTS5 walks its doclists in rowid order and stops at the limit.
-        return (
-            f"SELECT a.id, a.title, a.site, a.sort_date, {columns}, 0.0 AS score"
-            f" FROM {fts} f{joins} WHERE {fts} MATCH :q{filters}"
-            " ORDER BY f.rowid DESC LIMIT :lim"
-        )
-    # Without filters the ranking needs no join: the FTS index alone answers.
-    return (
-        f"SELECT f.rowid AS rid, {rank} AS score FROM {fts} f{joins if filters else ''}"
-        f" WHERE {fts} MATCH :q{filters} ORDER BY score LIMIT :lim"
-    )
-
-
-def _snippet_sql(scope: str) -> str:
-    """The hits of the ranked rowids in ``:ids`` (a JSON list), with their snippets.
-
-    ``+f.rowid`` keeps SQLite from looking each rowid up through FTS5 (a new
-    MATCH per row, ≈0.2 ms each): the MATCH is walked once and only the rows
-    listed get a snippet.
-    """
-    fts, joins, columns, _rank = _SCOPES[scope]
-    return (
-        f"SELECT f.rowid AS rid, a.id, a.title, a.site, a.sort_date, {columns}"
-        f" FROM {fts} f{joins} WHERE {fts} MATCH :q"
-        " AND +f.rowid IN (SELECT value FROM json_each(:ids))"
-    )
-
-
-def _scope_rows(
-    s: Any, scope: str, filters: str, broad: bool, params: dict[str, Any]
-) -> list[tuple[float, Any]]:
-    """The hits of one scope as ``(score, row)``, best first."""
-    rows = s.execute(sql_text(_scope_sql(scope, filters, broad)), params).all()
-    if broad or not rows:
-        return [(0.0, row) for row in rows]
-    scores = {row.rid: row.score for row in rows}
-    ids = json.dumps(list(scores))
-    hits = s.execute(sql_text(_snippet_sql(scope)), {**params, "ids": ids}).all()
-    return sorted(((scores[row.rid], row) for row in hits), key=lambda pair: pair[0])
-
-
-SHORT_PREFIX = 3
-"""A prefix search of at most this many characters (``in*``) is taken as broad unprobed:
-FTS5 merges the lists of every word with that prefix, and a probe would do it twice."""
-
-
-def _term_expressions(parsed: ParsedQuery) -> list[str]:
-    """Each term alone as an FTS5 expression (what the probe counts)."""
-    return [
-        fts_expression(ParsedQuery(terms=[term], prefix=[is_prefix]))
-        for term, is_prefix in zip(parsed.terms, parsed.prefix, strict=True)
-    ]
-
-
-def _broad_scopes(s: Any, scopes: list[str], terms: list[str]) -> set[str]:
-    """The scopes in which one of *terms* is in more than :data:`BROAD_ROWS` rows.
-
-    One statement per term counts in every scope at once, and each count stops
-    at the threshold, so a probe reads at most that many rowids per scope.
-    """
-    counts = ", ".join(
-        f"(SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH :t LIMIT :n))"
-        for fts in (_SCOPES[scope][0] for scope in scopes)
-    )
-    probe = sql_text(f"SELECT {counts}")
-    broad: set[str] = set()
-    for term in terms:
-        row = s.execute(probe, {"t": term, "n": BROAD_ROWS + 1}).one()
-        broad.update(scope for scope, n in zip(scopes, row, strict=True) if n > BROAD_ROWS)
-        if len(broad) == len(scopes):
-            break
-    return broad
-
-
 def _hit(row: Any, score: float | None = None) -> SearchHit:
     sort_date = row.sort_date
     if isinstance(sort_date, str):  # raw SQL on SQLite returns the stored text
@@ -319,12 +207,10 @@ def search(
 ) -> list[SearchHit]:
     """Search the library as *user* (None: the current user); one hit per article, best first.
 
-    Each scope (articles, comments, notes) is ranked by bm25 when the query is
-    *selective*: every word is in at most :data:`BROAD_ROWS` rows of that scope.
-    A *broad* query (a word such as "the", in most rows) is answered newest
-    first instead: bm25 would first read the whole list of rows of that word to
-    learn that it says next to nothing, which costs tens of milliseconds in a
-    large library.  Either way only the rows shown get a snippet.
+    On SQLite (:mod:`tuireader.store.search_fts`) each scope (articles,
+    comments, notes) is ranked by bm25 when the query is *selective* there, and
+    answered newest first when it is *broad* (a word such as "the", in most
+    rows).  Either way only the hits returned get a snippet.
 
     Raises :class:`SearchError` for a query with nothing to search.
     """
@@ -343,30 +229,11 @@ def search(
     if not db.is_sqlite:
         like_notes = " AND " + note_visible_sql(reader, params, "x")
         return _search_like(db, parsed, scopes, filters, params, limit, like_notes)
+    from tuireader.store.search_fts import search_fts
+
     params["q"] = fts_expression(parsed)
-    terms = _term_expressions(parsed)
-    order = [scope for scope in ("articles", "comments", "notes") if scope in scopes]
-    short_prefix = any(
-        is_prefix and len(term) <= SHORT_PREFIX
-        for term, is_prefix in zip(parsed.terms, parsed.prefix, strict=True)
-    )
-    best: dict[int, tuple[float, Any]] = {}
-    with db.session() as s:
-        try:
-            broad = set(order) if short_prefix else _broad_scopes(s, order, terms)
-            for scope in order:
-                if scope in broad and len(best) >= limit:
-                    # Its hits would score 0.0 and sort after the `limit` already found.
-                    continue
-                where = filters + (note_filter if scope == "notes" else "")
-                for score, row in _scope_rows(s, scope, where, scope in broad, params):
-                    known = best.get(row.id)
-                    if known is None or score < known[0]:
-                        best[row.id] = (score, row)
-        except OperationalError as exc:  # pragma: no cover - quoting should prevent it
-            raise SearchError(f"cannot search for {query!r}: {exc.orig}") from exc
-    ranked = sorted(best.values(), key=lambda pair: pair[0])[:limit]
-    return [_hit(row, score) for score, row in ranked]
+    own_notes = " AND " + note_visible_sql(reader, params, "x")
+    return search_fts(db, parsed, scopes, filters, own_notes, params, limit)
 
 
 def _filter_only(db: Database, filters: str, params: dict[str, Any], limit: int) -> list[SearchHit]:

@@ -18,7 +18,10 @@ MAX_USER_CHARS = 200
 
 
 def current_user() -> str:
-    """``TUIREADER_USER`` if set (``serve ssh`` sets it to the key's name), else the OS user."""
+    """``TUIREADER_USER`` if set, else the OS user.
+
+    ``serve ssh`` sets it from the key's ``environment=`` option in authorized_keys.
+    """
     name = safe_line(os.environ.get("TUIREADER_USER", ""))[:MAX_USER_CHARS]
     if name:
         return name

@@ -421,6 +421,10 @@ class MainScreen(
     def _comment_highlighted(self, event: CommentTree.NodeHighlighted) -> None:
         self._show_comment(event.node.data)
 
+    @on(CommentTree.ScrollText)
+    def _scroll_comment_text(self, event: CommentTree.ScrollText) -> None:
+        self.query_one("#comment-detail", CommentDetail).scroll_half_page(event.direction)
+
     def _show_comment(self, comment: object) -> None:
         tree = self.comments
         detail = self.query_one("#comment-detail", CommentDetail)

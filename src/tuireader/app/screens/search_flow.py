@@ -74,7 +74,8 @@ class SearchFlow:
         result = message.result
         self.search_terms = result.terms
         self.articles.show_results(result)
-        title = f"Search ({len(result.hits)})"
+        count = len(result.hits)
+        title = f"Search (best {count})" if result.capped else f"Search ({count})"
         self.pane_title("list").set_title(title)
         self._hide_search()
         if not result.hits:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Tree
@@ -53,6 +54,13 @@ class CommentTree(Tree[CommentNode]):
         "comment-tree--time",
         "comment-tree--new",
     }
+
+    class ScrollText(Message):
+        """Scroll the selected comment's text by half a page (*direction* 1 or -1)."""
+
+        def __init__(self, direction: int) -> None:
+            super().__init__()
+            self.direction = direction
 
     def __init__(self, *, id: str | None = None, clock: Callable[[], datetime]) -> None:
         super().__init__("comments", id=id)
@@ -221,6 +229,14 @@ class CommentTree(Tree[CommentNode]):
         """Jump to the previous top-level comment."""
         self._jump_thread(-1)
 
+    def action_text_down(self) -> None:
+        """Scroll the comment's text down (the text pane below the tree)."""
+        self.post_message(self.ScrollText(1))
+
+    def action_text_up(self) -> None:
+        """Scroll the comment's text up."""
+        self.post_message(self.ScrollText(-1))
+
     def action_page_down(self) -> None:
         """One screen down."""
         self.cursor_line = min(self.last_line, self.cursor_line + max(1, self.size.height - 1))
@@ -251,6 +267,12 @@ class CommentDetail(ScrollView):
     def plain(self) -> str:
         """The text shown, as plain text."""
         return self.text.plain
+
+    def scroll_half_page(self, direction: int) -> None:
+        """Scroll half a page down (*direction* 1) or up (-1)."""
+        step = max(1, self.scrollable_content_region.height // 2)
+        self.scroll_to(y=self.scroll_y + direction * step, animate=False, immediate=True)
+        self.refresh()
 
     def show_text(self, text: Text) -> None:
         """Show *text* from its top."""
