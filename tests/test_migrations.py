@@ -145,3 +145,31 @@ def test_postgres_history_from_the_first_schema(
         assert [n.owner for n in view.notes] == ["olduser"]
     finally:
         lib.close()
+
+
+def test_quick_head_matches_alembic() -> None:
+    """The head read from the scripts' ``revision`` lines is Alembic's head."""
+    from tuireader.store.migrate import quick_head_revision
+
+    assert quick_head_revision() == head_revision()
+
+
+def test_current_library_opens_without_alembic(tmp_path: Path) -> None:
+    """A library at the newest schema opens without importing Alembic (memory, start time)."""
+    import subprocess
+    import sys
+
+    db_file = tmp_path / "current.db"
+    Library.open(f"sqlite:///{db_file}").close()
+    code = (
+        "import sys\n"
+        "from tuireader.store.library import Library\n"
+        f"lib = Library.open({f'sqlite:///{db_file}'!r})\n"
+        "assert lib.migration.before == lib.migration.after, lib.migration\n"
+        "lib.close()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

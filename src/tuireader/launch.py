@@ -56,9 +56,14 @@ def app_db_url(db: str | None) -> str:
 
 def launch(db: str | None, *, sample: bool = True, mouse: bool = True) -> int:
     """Run the app on the library *db*; return its exit status."""
+    from tuireader.store.quicklist import read_in_background
+
+    url = app_db_url(db)
+    # The list's first page is read (plain sqlite3) while Textual and the app import.
+    early = read_in_background(url)
     from tuireader.app import make_app
 
-    app = make_app(app_db_url(db), sample=sample, mouse=mouse)
+    app = make_app(url, sample=sample, mouse=mouse, first_page=early)
     app.run(mouse=mouse)
     return app.return_code or 0
 

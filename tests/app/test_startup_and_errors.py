@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import FIXED_NOW, fixture_data, settle
 
 from tuireader.app import make_app
@@ -160,3 +161,48 @@ async def test_ctrl_r_reloads_the_list_and_counts(make, library_path) -> None:
         await settle(pilot)
         assert articles.total == 9
         assert "9 articles" in str(app.screen.query_one("#header").render())
+
+
+@pytest.mark.parametrize("early", [False, True])
+async def test_first_page_shows_before_the_library_opens_and_enter_waits(
+    make, monkeypatch, library_path, early
+) -> None:
+    """The newest rows show while the store loads; Enter then opens once the library is open.
+
+    *early*: the page was read before the app started (as ``launch`` does).
+    """
+    import threading
+
+    from tuireader.app.backend import Backend
+    from tuireader.store.quicklist import read_in_background
+
+    release = threading.Event()
+    real_open = Backend.open.__func__  # type: ignore[attr-defined]
+
+    def slow_open(cls, url):  # type: ignore[no-untyped-def]
+        release.wait(30)
+        return real_open(cls, url)
+
+    monkeypatch.setattr(Backend, "open", classmethod(slow_open))
+    future = read_in_background(f"sqlite:///{library_path}") if early else None
+    if future is not None:
+        future.result(timeout=30)
+    app = make(first_page=future)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.first_page is not None:
+                break
+        await pilot.pause()
+        articles = app.screen.query_one(ArticleList)
+        assert app.backend is None and articles.total == 8
+        first = articles.current
+        assert first is not None
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert app.backend is None and articles.cursor == 1
+        release.set()
+        await settle(pilot)
+        reader = app.screen.query_one("#reader")
+        assert app.backend is not None
+        assert reader.article is not None and reader.article.id == articles.row(1).id

@@ -1,13 +1,18 @@
 """The application: settings, themes, keymap, the screens, opening the library.
 
 The library is opened in a thread worker (the store's imports and migrations
-never delay the first frame).  A library that cannot be opened shows an error
-screen, and ``q`` exits with the message and status 1.  A new library is filled
-with the samples (``sample=True``) in another worker.
+never delay the first frame).  Meanwhile another worker reads the list's first
+page with plain ``sqlite3`` (:mod:`tuireader.store.quicklist`), so the newest
+articles show before the store has loaded; a worker that needs the library
+while it is still opening waits for it (:attr:`ReaderApp.backend`).  A library
+that cannot be opened shows an error screen, and ``q`` exits with the message
+and status 1.  A new library is filled with the samples (``sample=True``) in
+another worker.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,11 +23,11 @@ from textual import work
 from textual.app import App
 from textual.binding import BindingType
 
-from tuireader.app.backend import Backend
+from tuireader.app.backend import Backend, ListSpec
 from tuireader.app.config import DARK_THEME, LIGHT_THEME, LoadedSettings, Settings, load_settings
 from tuireader.app.keymap import bindings_for
 from tuireader.app.links import notify_plain
-from tuireader.app.messages import LibraryChanged, LibraryFailed, LibraryOpened
+from tuireader.app.messages import FirstPageRead, LibraryChanged, LibraryFailed, LibraryOpened
 from tuireader.app.screens.main import MainScreen
 from tuireader.app.themes import THEMES
 from tuireader.app.workers import ReportWorkerErrors, describe_error
@@ -30,7 +35,11 @@ from tuireader.paths import sample_data_dir, styles_dir
 from tuireader.remote import policy
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from textual.command import Provider
+
+    from tuireader.store.quicklist import FirstPage
 
 __all__ = ["ReaderApp", "make_app"]
 
@@ -64,15 +73,22 @@ class ReaderApp(ReportWorkerErrors, App[None]):
         sample: bool = True,
         clock: Clock | None = None,
         warnings: list[str] | None = None,
+        first_page: Future[FirstPage | None] | None = None,
     ) -> None:
         super().__init__()
+        self._early_page = first_page
+        """The list's first page being read since before the app started (``launch``)."""
         self.db_url = db_url
         self.settings = settings or Settings()
         self.sample = sample
         self.clock: Clock = clock or _utcnow
         """The time relative dates are computed against (tests inject a fixed one)."""
-        self.backend: Backend | None = None
-        """The open library (None until the opening worker finishes)."""
+        self._backend: Backend | None = None
+        self._opening_done = threading.Event()
+        """Set by the opening worker when it ends, whether the library opened or not."""
+        self._opened: Backend | None = None
+        self.first_page: FirstPage | None = None
+        """The list's first rows read before the library opened (None if not read)."""
         self.open_error: str | None = None
         self.keymap_overrides: dict[str, str] = dict(self.settings.keys)
         """The user's ``[keys]``: binding id → keys (the help screen and palette read it)."""
@@ -94,6 +110,11 @@ class ReaderApp(ReportWorkerErrors, App[None]):
         """Open the library in a worker; report problems with the config file."""
         for warning in self._warnings:
             notify_plain(self, warning, title="config.toml", severity="warning")
+        early = self._early_page
+        if early is not None and early.done() and early.exception() is None:
+            self._got_first_page(early.result())
+        else:
+            self._read_first_page(early)
         # After the first frame: the store's imports would compete with it for the GIL.
         self.call_after_refresh(self._open_library)
 
@@ -108,14 +129,59 @@ class ReaderApp(ReportWorkerErrors, App[None]):
 
     # -- the library ------------------------------------------------------------------------
 
+    @property
+    def backend(self) -> Backend | None:
+        """The open library (None until the opening worker finishes).
+
+        On the UI thread it never waits.  A worker asking while the library is
+        still opening (the first page can be on screen before: Enter, ``s``...)
+        waits until the opening ends, then gets the library (or None if it failed).
+        """
+        if self._backend is None and threading.get_ident() != self._thread_id:
+            self._opening_done.wait()
+            return self._opened
+        return self._backend
+
+    @backend.setter
+    def backend(self, backend: Backend | None) -> None:
+        self._backend = backend
+
+    @work(thread=True, group="first-page", exit_on_error=False)
+    def _read_first_page(self, early: Future[FirstPage | None] | None) -> None:
+        from tuireader.store.quicklist import first_page
+
+        try:
+            page = early.result() if early is not None else first_page(self.db_url)
+        except Exception:  # noqa: BLE001 - only a head start: the store reads the list anyway
+            page = None
+        if page is not None:
+            self.post_message(FirstPageRead(page))
+
+    def on_first_page_read(self, message: FirstPageRead) -> None:
+        """The first page was read."""
+        self._got_first_page(message.page)
+
+    def _got_first_page(self, page: FirstPage | None) -> None:
+        """Show the first rows while the library opens (unless it opened first)."""
+        if page is None:
+            return
+        self.first_page = page
+        main = self.main
+        if self._backend is None and main is not None and main.ready:
+            main.articles.show_first_page(page.total, page.rows)
+
     @work(thread=True, exclusive=True, group="open-library", exit_on_error=False)
     def _open_library(self) -> None:
+        backend: Backend | None = None
         try:
             backend = Backend.open(self.db_url)
         except Exception as exc:  # noqa: BLE001 - StoreError and anything the driver raises
             self.post_message(LibraryFailed(describe_error(exc)))
-            return
-        self.post_message(LibraryOpened(backend))
+        finally:  # workers waiting for the library go on, with it or without it
+            self._opened = backend
+            self._opening_done.set()
+        if backend is not None:
+            self.post_message(LibraryOpened(backend))
 
     def on_library_opened(self, message: LibraryOpened) -> None:
         """Show the list and the counts; fill a new library with the samples."""
@@ -128,15 +194,30 @@ class ReaderApp(ReportWorkerErrors, App[None]):
             main.library_ready()
         if backend.created and self.sample:
             self._import_samples()
-        self._warm_up()
+        if main is None or not main.opened_any:  # an open under way warms up by itself
+            self._warm_up()
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
-        """Import and exercise what opening an article needs, before the first Enter."""
+        """Import and exercise what opening an article needs, before the first Enter.
+
+        The first article read and laid out pays for SQLAlchemy compiling its
+        queries and for the reader's first conversion (~70 ms of CPU): done here
+        on the newest article (reads only), the first Enter does not wait for it.
+        """
+        from tuireader.app.widgets.reader_doc import build_document
         from tuireader.app.widgets.reader_markdown import MarkdownConverter
         from tuireader.store import search  # noqa: F401
 
         MarkdownConverter().convert("# warm\n\n*up* [x](https://example.org)\n")
+        backend = self.backend
+        if backend is None:
+            return
+        newest = backend.page(ListSpec(), 0, 1, total=1)
+        if newest:
+            view = backend.article(newest[0].id)
+            next(iter(build_document(view, 60, 0)), None)
+            backend.summaries([newest[0].id])
 
     def on_library_failed(self, message: LibraryFailed) -> None:
         """Show why the library cannot be opened; ``q`` quits."""
@@ -226,17 +307,25 @@ def make_app(
     mouse: bool = True,
     config: Settings | Path | None = None,
     clock: Clock | None = None,
+    first_page: Future[FirstPage | None] | None = None,
 ) -> ReaderApp:
     """Build the app for the CLI and the tests.
 
     *config* is a :class:`Settings`, a path to a ``config.toml``, or None for the
     user's ``config.toml``; *mouse* False turns the mouse off whatever it says;
-    *clock* fixes "now" for relative times (tests).
+    *clock* fixes "now" for relative times (tests); *first_page* is the list's
+    first page already being read (:func:`tuireader.store.quicklist.read_in_background`),
+    else the app reads it in a worker.
     """
     loaded = LoadedSettings(config) if isinstance(config, Settings) else load_settings(config)
     settings = loaded.settings
     if not mouse:
         settings.mouse = False
     return ReaderApp(
-        db_url, settings=settings, sample=sample, clock=clock, warnings=loaded.warnings
+        db_url,
+        settings=settings,
+        sample=sample,
+        clock=clock,
+        warnings=loaded.warnings,
+        first_page=first_page,
     )

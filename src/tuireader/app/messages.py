@@ -16,10 +16,12 @@ from textual.message import Message
 if TYPE_CHECKING:
     from tuireader.app.backend import Backend, SearchResult
     from tuireader.app.widgets.reader_doc import DocChunk
+    from tuireader.store.quicklist import FirstPage
     from tuireader.store.views import ArticleSummary, ArticleView, LibraryCounts
 
 __all__ = [
     "DataMessage",
+    "FirstPageRead",
     "LibraryOpened",
     "LibraryFailed",
     "LibraryChanged",
@@ -43,6 +45,13 @@ class DataMessage(Message):
     ``Message.__init__`` calls ``__post_init__``, which a dataclass's own
     ``__init__`` calls too, so dataclass messages are set up either way.
     """
+
+
+@dataclass(eq=False)
+class FirstPageRead(DataMessage):
+    """The list's first rows, read before the store is loaded (``store.quicklist``)."""
+
+    page: FirstPage
 
 
 @dataclass(eq=False)

@@ -358,21 +358,22 @@ class Library:
 
         reader = reader_for(self.db, user)
         with self.db.transaction() as s:
-            article = s.get(Article, article_id)
-            if article is None:
+            # The one column, not the whole row (a long article's text and raw input).
+            found = s.execute(select(Article.last_opened).where(Article.id == article_id)).first()
+            if found is None:
                 raise StoreError(f"no article with id {article_id}")
             if reader.primary:
-                before = article.last_opened
-                article.last_opened = utcnow()
+                values: dict = {"last_opened": utcnow()}
                 if mark_read:
-                    article.read = True
-                return before
+                    values["read"] = True
+                s.execute(update(Article).where(Article.id == article_id).values(**values))
+                return as_utc(found[0])
             before = s.execute(
                 select(UserState.last_opened).where(
                     UserState.username == reader.name, UserState.article_id == article_id
                 )
             ).scalar()
-            values: dict = {"last_opened": utcnow()}
+            values = {"last_opened": utcnow()}
             if mark_read:
                 values["read"] = True
             upsert_state(s, reader.name, article_id, values)

@@ -3,6 +3,11 @@
 An older library is copied to a backup file beside it before the upgrade, and
 the upgrade runs in one transaction.  A library made by a newer tuireader is
 refused with a clear message, never touched.
+
+Alembic is imported only when a library needs work (a new, older or foreign
+one): a library already at the newest schema is recognised by reading its
+``alembic_version`` row and the ``revision`` lines of the migration scripts,
+which keeps ~12 MB and a quarter of a second of imports out of every start.
 """
 
 from __future__ import annotations
@@ -11,23 +16,26 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from tuireader.store.db import Database, StoreError, describe_db_error
+from tuireader.store.schema_head import MIGRATIONS as _MIGRATIONS
+from tuireader.store.schema_head import quick_head_revision
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy.engine import Connection
 
 __all__ = ["MigrationResult", "migrate", "alembic_config", "head_revision", "backup_sqlite"]
-
-_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(db: Database) -> Config:
     """An Alembic config that points at the packaged migrations."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
@@ -36,9 +44,19 @@ def alembic_config(db: Database) -> Config:
 
 def head_revision() -> str:
     """The newest schema revision this version of tuireader knows."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory(str(_MIGRATIONS))
     heads = script.get_heads()
     return heads[0]
+
+
+def _at_revision(conn: Connection, revision: str) -> bool:
+    """True when the library's ``alembic_version`` holds *revision* and nothing else."""
+    if not inspect(conn).has_table("alembic_version"):
+        return False
+    rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    return [tuple(row) for row in rows] == [(revision,)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +89,22 @@ def migrate(db: Database, *, target: str = "head") -> MigrationResult:
     Raises :class:`StoreError` for a newer, foreign or unreadable database.
     """
     db.check_location()
-    script = ScriptDirectory(str(_MIGRATIONS))
-    head = script.get_heads()[0] if target == "head" else target
+    quick_head = quick_head_revision() if target == "head" else target
     try:
         with db.engine.connect() as conn:
+            if quick_head is not None and _at_revision(conn, quick_head):
+                return MigrationResult(before=quick_head, after=quick_head)
+            from alembic.runtime.migration import MigrationContext
+
             current = MigrationContext.configure(conn).get_current_revision()
             tables = set(inspect(conn).get_table_names())
     except SQLAlchemyError as exc:
         raise StoreError(describe_db_error(exc, db)) from exc
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(_MIGRATIONS))
+    head = script.get_heads()[0] if target == "head" else target
     if current == head:
         return MigrationResult(before=current, after=head)
     if current is None and tables - {"alembic_version"}:

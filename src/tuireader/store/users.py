@@ -29,8 +29,6 @@ of user now takes about 3–25 ms on SQLite and 10–25 ms on PostgreSQL (see
 
 from __future__ import annotations
 
-import getpass
-import os
 import weakref
 from dataclasses import dataclass
 
@@ -38,6 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from tuireader.store.db import Database, StoreError, describe_db_error
+from tuireader.store.whoami import MAX_USER_CHARS, PRIMARY_USER_KEY, current_user
 from tuireader.text import safe_line
 
 __all__ = [
@@ -51,26 +50,8 @@ __all__ = [
     "MAX_USER_CHARS",
 ]
 
-PRIMARY_USER_KEY = "primary_user"
-"""The ``library_meta`` key naming the user whose state is kept in the article columns."""
-MAX_USER_CHARS = 200
 _UNSET = object()
 _primary_cache: weakref.WeakKeyDictionary[Database, str | None] = weakref.WeakKeyDictionary()
-
-
-def current_user() -> str:
-    """``TUIREADER_USER`` if set, else the OS user.
-
-    ``serve ssh`` sets it from the key's ``environment=`` option in authorized_keys.
-    """
-    name = safe_line(os.environ.get("TUIREADER_USER", ""))[:MAX_USER_CHARS]
-    if name:
-        return name
-    try:
-        name = getpass.getuser()
-    except (OSError, KeyError):  # no USER variable and no passwd entry (some containers)
-        name = ""
-    return safe_line(name)[:MAX_USER_CHARS] or f"uid{os.getuid()}"
 
 
 def resolve_user(user: str | None) -> str:

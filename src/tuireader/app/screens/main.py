@@ -143,6 +143,8 @@ class MainScreen(
         self.ready = True
         if getattr(self.app, "backend", None) is not None:
             self.library_ready()
+        elif (first := getattr(self.app, "first_page", None)) is not None:
+            self.articles.show_first_page(first.total, first.rows)
         self.call_after_refresh(self._mount_late)
 
     async def _mount_late(self) -> None:
@@ -162,8 +164,14 @@ class MainScreen(
     def library_ready(self) -> None:
         """The library is open (or changed): load the list and the counts."""
         self.query_one(LibraryHeader).set_status("")
-        self.articles.load()
+        if not self.articles.adopt_first_page():
+            self.articles.load()
         self.refresh_counts()
+
+    @property
+    def opened_any(self) -> bool:
+        """True once an article was asked for (the app then skips its warm-up)."""
+        return self._doc_counter > 0
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -357,11 +365,15 @@ class MainScreen(
         self.reader.begin(view, message.doc_id, restore_offset=restore)
         self.notes_for_article(view)
         if self.late_ready:
-            self._show_thread(message)
+            # After the frame that shows the article's first screen: filling the tree
+            # and the detail lays out the whole screen (tens of ms under load).
+            self.call_after_refresh(self._show_thread, message)
         else:
             self._late_article = message
 
     def _show_thread(self, message: ArticleLoaded) -> None:
+        if message.doc_id != self._doc_counter:
+            return  # another article was opened meanwhile
         view = message.view
         self.comments.show_thread(view.comments, message.previous_open)
         if self._select_comment is not None and self.comments.select_comment(self._select_comment):

@@ -17,16 +17,15 @@ from textual import events, work
 
 from tuireader.app.links import notify_plain
 from tuireader.app.messages import ArticleChanged, CountsChanged, DataMessage
-from tuireader.app.screens.note_editor import Confirm, NoteEditor
-from tuireader.app.screens.notes import AllNotesScreen
 from tuireader.app.widgets.notes_panel import NotesPanel
 from tuireader.app.widgets.selection import SelectionBar, Span, span_decorator
-from tuireader.drafts import DraftKey, DraftStore
 from tuireader.text import safe_line
 
 if TYPE_CHECKING:
+    from tuireader.app.screens.note_editor import NoteEditor
     from tuireader.app.widgets.comment_tree import CommentTree
     from tuireader.app.widgets.reader import ReaderView
+    from tuireader.drafts import DraftStore
     from tuireader.store.views import ArticleView, CommentNode, NoteView
 
 __all__ = ["NoteActions", "NotesChanged"]
@@ -76,6 +75,8 @@ class NoteActions:
     def drafts(self) -> DraftStore:
         """The drafts of this library."""
         if self._drafts is None:
+            from tuireader.drafts import DraftStore
+
             self._drafts = DraftStore.for_library(self.app.db_url)
         return self._drafts
 
@@ -131,6 +132,9 @@ class NoteActions:
             summary = self.articles.current  # type: ignore[attr-defined]
             title = summary.title if summary is not None else ""
         backend = self.app.backend
+        from tuireader.app.screens.note_editor import NoteEditor
+        from tuireader.drafts import DraftKey
+
         editor = NoteEditor(
             f"Note on “{safe_line(title)[:60]}”",
             save=lambda text: backend.add_note(article_id, text),
@@ -143,6 +147,9 @@ class NoteActions:
     def _note_on_comment(self, article_id: int, comment: CommentNode) -> None:
         backend = self.app.backend
         author = safe_line(comment.author) or "anonymous"
+        from tuireader.app.screens.note_editor import NoteEditor
+        from tuireader.drafts import DraftKey
+
         editor = NoteEditor(
             f"Note on the comment by {author}",
             save=lambda text: backend.add_note(article_id, text, comment_id=comment.id),
@@ -163,6 +170,9 @@ class NoteActions:
         about = "Highlight" if note.quote else "Note"
         if note.comment_id is not None:
             about = f"Note on the comment by {safe_line(note.comment_author or 'anonymous')}"
+        from tuireader.app.screens.note_editor import NoteEditor
+        from tuireader.drafts import DraftKey
+
         editor = NoteEditor(
             f"Edit: {about}",
             save=save,
@@ -235,6 +245,8 @@ class NoteActions:
         def answer(yes: bool | None) -> None:
             if yes:
                 self._delete_note(note.article_id, note.id)
+
+        from tuireader.app.screens.note_editor import Confirm
 
         self.app.push_screen(Confirm(f"Delete this {what}?"), answer)
 
@@ -376,6 +388,9 @@ class NoteActions:
             self.reader.focus()
             self._reload_notes(article_id, note_id)
 
+        from tuireader.app.screens.note_editor import NoteEditor
+        from tuireader.drafts import DraftKey
+
         editor = NoteEditor(
             "Highlight (a note is optional)",
             save=lambda text: backend.add_highlight(article_id, start, end, text),
@@ -398,5 +413,7 @@ class NoteActions:
             at = note.start if note.quote and not note.orphaned else None
             self._select_after_load = note.id
             self.open_article(note.article_id, at=at)  # type: ignore[attr-defined]
+
+        from tuireader.app.screens.notes import AllNotesScreen
 
         self.app.push_screen(AllNotesScreen(), chosen)

@@ -97,6 +97,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.message = "Opening the library…"
         """What an empty list says."""
         self._library_cursor = 0
+        self._early = False
+        """True while the rows shown were read before the library opened."""
         self._painter = RowPainter(self)
         self._signature: tuple[object, ...] | None = None
         self.cursor_listener: Callable[[ArticleList], None] | None = None
@@ -153,6 +155,7 @@ class ArticleList(ScrollView, can_focus=True):
         backend = getattr(self.app, "backend", None)
         if backend is None:
             return
+        self._early = False
         if spec is not None and spec != self.spec:
             self.spec = spec
             keep_cursor = False
@@ -164,6 +167,36 @@ class ArticleList(ScrollView, can_focus=True):
         else:
             self.cursor = cursor
         self._reset_worker(generation, self.spec, cursor)
+
+    def show_first_page(self, total: int, rows: list[ArticleSummary]) -> None:
+        """Show rows read before the library opened (``store.quicklist``).
+
+        Until the library opens the rows beyond them show as placeholders; then
+        :meth:`adopt_first_page` keeps them.
+        """
+        if self.cache.total is not None or self.in_search:
+            return
+        self._early = True
+        self.cache.total = total
+        self.cache.put(self.cache.generation, 0, rows)
+        if total == 0:
+            self.message = "Nothing here. Import articles with: tuireader import FILE…"
+        self._update_size()
+        self.refresh()
+        self._post_cursor()
+
+    def adopt_first_page(self) -> bool:
+        """The library opened: keep the rows read before it, if they are shown.
+
+        The store gives the same rows (``tests/test_quicklist.py``), so the list is
+        not read again; rows drawn as placeholders meanwhile ask for their pages
+        now.  False when no such rows are shown (the caller then loads the list).
+        """
+        if not self._early:
+            return False
+        self._early = False
+        self.refresh()
+        return True
 
     @work(thread=True, exclusive=True, group="list-reset", exit_on_error=False)
     def _reset_worker(self, generation: int, spec: ListSpec, cursor: int) -> None:
