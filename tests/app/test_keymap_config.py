@@ -59,6 +59,7 @@ def test_config_file_is_read_with_dotted_and_table_keys(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text(
         'theme = "tuireader-light"\nmark_read_on_open = false\nmouse = false\n'
+        "line_scroll = true\n"
         '[keys]\n"screen.star" = "S, x"\nlist.down = "ctrl+n"\n'
         '[keys.reader]\nup = "ctrl+u"\n',
         encoding="utf-8",
@@ -67,6 +68,7 @@ def test_config_file_is_read_with_dotted_and_table_keys(tmp_path: Path) -> None:
     assert loaded.warnings == []
     s = loaded.settings
     assert (s.theme, s.mark_read_on_open, s.mouse) == ("tuireader-light", False, False)
+    assert s.line_scroll
     assert s.keys == {"screen.star": "S,x", "list.down": "ctrl+n", "reader.up": "ctrl+u"}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from helpers import settle
 
 from tuireader.app.config import Settings
@@ -55,6 +56,25 @@ async def test_list_movement_keys(make) -> None:
         assert articles.cursor == 7
         await pilot.press("b")
         assert articles.cursor == 0
+
+
+@pytest.mark.parametrize("line_scroll", [False, True])
+async def test_the_list_scrolls_by_half_a_page_unless_line_scroll(make, line_scroll) -> None:
+    app = make(config=Settings(line_scroll=line_scroll))
+    async with app.run_test(size=(80, 10)) as pilot:  # a few rows of the 8 show
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        view = articles.scrollable_content_region.height
+        assert 2 <= view < 8
+        await pilot.press(*["j"] * (view - 1))
+        assert articles.cursor == view - 1 and articles.scroll_y == 0  # still on screen
+        await pilot.press("j")  # one row past the bottom
+        await pilot.pause()
+        expected = view - view // 2 if not line_scroll else 1
+        assert articles.scroll_y == min(expected, articles.max_scroll_y)
+        await pilot.press("g")
+        await pilot.pause()
+        assert articles.cursor == 0 and articles.scroll_y == 0
 
 
 async def test_cursor_move_repaints_only_the_two_rows(make) -> None:

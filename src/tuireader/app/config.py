@@ -5,6 +5,7 @@ Example ``config.toml``::
     theme = "tuireader-light"      # any Textual theme name
     mark_read_on_open = true
     mouse = true
+    line_scroll = false            # true: the list scrolls a row at a time
 
     [keys]                         # binding id = "keys" (see tuireader.app.keymap)
     "screen.star" = "s,asterisk"
@@ -48,6 +49,9 @@ class Settings:
     """Mark an article read when it is opened."""
     mouse: bool = True
     """Turn on mouse support (``--no-mouse`` turns it off too)."""
+    line_scroll: bool = False
+    """Scroll the list a row at a time; by default a cursor leaving the screen lands in its
+    middle, so the list is drawn again once per half page (fewer bytes over SSH)."""
     keys: dict[str, str] = field(default_factory=dict)
     """Binding id → comma-separated keys, replacing the defaults of :mod:`keymap`."""
 
@@ -92,7 +96,7 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         loaded.warnings.append(f"cannot read {path}: {exc}")
         return loaded
-    for name in ("mark_read_on_open", "mouse"):
+    for name in ("mark_read_on_open", "mouse", "line_scroll"):
         if name in data:
             if isinstance(data[name], bool):
                 setattr(settings, name, data[name])
@@ -116,7 +120,7 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
             settings.keys[binding_id] = ",".join(k.strip() for k in value.split(",") if k.strip())
         else:
             loaded.warnings.append(f"[keys] {binding_id} must be a string of keys")
-    known = {"theme", "mark_read_on_open", "mouse", "keys"}
+    known = {"theme", "mark_read_on_open", "mouse", "line_scroll", "keys"}
     for extra in sorted(set(data) - known):
         loaded.warnings.append(f"unknown setting {extra!r}")
     return loaded

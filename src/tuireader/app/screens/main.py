@@ -139,6 +139,7 @@ class MainScreen(
     def on_mount(self) -> None:
         """Focus the list; add the search box and the comment tree after the first frame."""
         self.articles.cursor_listener = self._show_position
+        self.articles.jump_scroll = not self.app.settings.line_scroll  # type: ignore[attr-defined]
         self.articles.focus()
         self.ready = True
         if getattr(self.app, "backend", None) is not None:

@@ -92,6 +92,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.spec = ListSpec()
         self.cache: PageCache[ArticleSummary] = PageCache(self.PAGE_SIZE)
         self.cursor = 0
+        self.jump_scroll = True
+        """Scroll by half a page when the cursor leaves the screen (see ``line_scroll``)."""
         self.result: SearchResult | None = None
         """The search shown, or None for the library."""
         self.message = "Opening the library…"
@@ -312,19 +314,27 @@ class ArticleList(ScrollView, can_focus=True):
         self._post_cursor()
 
     def _scroll_to_cursor(self) -> bool:
-        """Scroll so the cursor is visible; True if it scrolled."""
+        """Scroll so the cursor is visible; True if it scrolled.
+
+        With :attr:`jump_scroll` (the default) a cursor that leaves the screen
+        lands in its middle: the whole list is drawn again once per half page
+        instead of at every step, as mutt does by default for slow links (a
+        terminal has no cheaper way to scroll for Textual).
+        """
         height = self.row_height
         top = self.cursor * height
         view = self.scrollable_content_region.height
         if view <= 0:
             return False
-        if top < self.scroll_y:
-            self.scroll_to(y=top, animate=False, immediate=True)
-            return True
-        if top + height > self.scroll_y + view:
-            self.scroll_to(y=top + height - view, animate=False, immediate=True)
-            return True
-        return False
+        above, below = top < self.scroll_y, top + height > self.scroll_y + view
+        if not (above or below):
+            return False
+        if self.jump_scroll:
+            target = top - (view // height // 2) * height
+        else:
+            target = top if above else top + height - view
+        self.scroll_to(y=max(0, target), animate=False, immediate=True)
+        return True
 
     def _post_cursor(self) -> None:
         if self.cursor_listener is not None:
