@@ -334,18 +334,27 @@ class MainScreen(
     @work(thread=True, exclusive=True, group="open-article", exit_on_error=False)
     def _load_article(self, article_id: int, doc_id: int, width: int, mark_read: bool) -> None:
         backend = self.app.backend  # type: ignore[attr-defined]
-        previous = backend.mark_opened(article_id, mark_read=mark_read)
         view = backend.article(article_id)
         worker = get_current_worker()
+        opened = False
         for n, chunk in enumerate(build_document(view, width, doc_id)):
             if worker.is_cancelled:
-                return
+                break
             if n == 0:  # the header and the first screen arrive together
-                self.post_message(ArticleLoaded(view, previous, doc_id))
+                # view.last_opened is the previous opening: the write can wait until
+                # the first screen is on its way (a transaction, ≈10-30 ms).
+                self.post_message(ArticleLoaded(view, view.last_opened, doc_id))
             self.post_message(ReaderChunk(chunk))
+            if n == 0:
+                backend.mark_opened(article_id, mark_read=mark_read)
+                opened = True
             # Give the UI thread the GIL: a busy worker would make every turn of the
             # event loop wait for it (the first screen most of all).
             time.sleep(0.03 if n == 0 else 0.003)
+        if not opened:  # another article was asked for first: this one was opened all the same
+            backend.mark_opened(article_id, mark_read=mark_read)
+        if worker.is_cancelled:
+            return
         for summary in backend.summaries([article_id]):
             self.post_message(ArticleChanged(summary))
         self.post_message(CountsChanged(backend.counts()))
