@@ -185,6 +185,20 @@ def search_queries(corpus: Corpus) -> list[str]:
     return queries
 
 
+def time_queries(db: Any, queries: list[str]) -> tuple[list[float], list[float]]:
+    """Run each of *queries* once; their wall and CPU times in milliseconds."""
+    from tuireader.store.search import search
+
+    wall: list[float] = []
+    cpu: list[float] = []
+    for q in queries:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        search(db, q, limit=SEARCH_HITS)
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return wall, cpu
+
+
 def measure_search(m: dict[str, Metric], path: Path) -> None:
     """(5) Search latency over 200 queries of mixed frequency."""
     from tuireader.store.db import Database
@@ -193,13 +207,7 @@ def measure_search(m: dict[str, Metric], path: Path) -> None:
     db = Database(f"sqlite:///{path}")
     queries = search_queries(Corpus())
     search(db, "warm up")
-    times: list[float] = []
-    cpu: list[float] = []
-    for q in queries:
-        start, start_cpu = time.perf_counter(), time.process_time()
-        search(db, q, limit=SEARCH_HITS)
-        times.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
+    times, cpu = time_queries(db, queries)
     db.dispose()
 
     def pct(values: list[float], p: int) -> float:

@@ -15,7 +15,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -23,7 +22,7 @@ for extra in (HERE.parent / "src", HERE):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-from run import SEARCH_HITS, search_queries  # noqa: E402
+from run import search_queries, time_queries  # noqa: E402
 from synth import Corpus  # noqa: E402
 
 
@@ -45,13 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     queries = search_queries(Corpus())
     search(db, "warm up")
     for run in range(args.runs):
-        wall: list[float] = []
-        cpu: list[float] = []
-        for q in queries:
-            start, start_cpu = time.perf_counter(), time.process_time()
-            search(db, q, limit=SEARCH_HITS)
-            wall.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.process_time() - start_cpu) * 1000)
+        wall, cpu = time_queries(db, queries)
         slowest = sorted(zip(wall, cpu, queries, strict=True), reverse=True)[:6]
         print(
             f"run {run}: p50 {_pct(wall, 50):.1f} ms (CPU {_pct(cpu, 50):.1f}),"
