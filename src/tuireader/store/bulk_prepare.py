@@ -19,7 +19,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import islice
 from queue import Full, Queue
 from types import SimpleNamespace
 from typing import Any
@@ -60,10 +59,24 @@ class Prepared:
     tags: list[str]
 
 
-def batches(items: Iterable[ParsedArticle], size: int) -> Iterator[list[ParsedArticle]]:
-    """*items* in lists of *size* (the last one shorter)."""
+def batches(
+    items: Iterable[ParsedArticle],
+    size: int,
+    turn: AbstractContextManager[Any] | None = None,
+) -> Iterator[list[ParsedArticle]]:
+    """*items* in lists of *size* (the last one shorter), each item read inside *turn*."""
     it = iter(items)
-    while chunk := list(islice(it, size)):
+    turn = turn or nullcontext()
+    while True:
+        chunk: list[ParsedArticle] = []
+        for _ in range(size):
+            with turn:
+                item = next(it, None)
+            if item is None:
+                break
+            chunk.append(item)
+        if not chunk:
+            return
         yield chunk
 
 
@@ -217,24 +230,6 @@ def prepare_batch(
     return Batch(chunk, prepared, duplicates, now)
 
 
-def _read(
-    articles: Iterable[ParsedArticle], size: int, turn: AbstractContextManager[Any]
-) -> Iterator[list[ParsedArticle]]:
-    """*articles* in lists of *size*, each one read from the input inside *turn*."""
-    it = iter(articles)
-    while True:
-        chunk: list[ParsedArticle] = []
-        for _ in range(size):
-            with turn:
-                parsed = next(it, None)
-            if parsed is None:
-                break
-            chunk.append(parsed)
-        if not chunk:
-            return
-        yield chunk
-
-
 _DONE = object()
 
 
@@ -297,7 +292,7 @@ def prepared_ahead(
 
     def produce() -> None:
         try:
-            for chunk in _read(articles, size, turn):
+            for chunk in batches(articles, size, turn):
                 if not put(prepare_batch(chunk, turn)):
                     return
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer
