@@ -8,6 +8,7 @@ script states on its ``revision`` and ``down_revision`` lines.
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 __all__ = ["MIGRATIONS", "quick_head_revision"]
@@ -20,6 +21,7 @@ _REVISION_LINE = re.compile(
 )
 
 
+@cache  # the first page's reader and the schema check both ask at every start
 def quick_head_revision() -> str | None:
     """The head revision read from the scripts' ``revision`` lines, without Alembic.
 
